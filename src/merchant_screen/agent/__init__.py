@@ -1,0 +1,1 @@
+"""The screening agent: signals, LangGraph nodes, evidence verification, decision."""

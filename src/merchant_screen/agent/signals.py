@@ -1,0 +1,75 @@
+"""Deterministic signals computed before (and beside) the model: lexicon candidates with the
+passages around them, hidden-text samples, and declared-vs-observed mismatches."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from merchant_screen.agent.state import Candidate
+from merchant_screen.policy.lexicon import Lexicon, find_hits, passages_for, score_categories
+from merchant_screen.policy.model import Policy
+from merchant_screen.tools.pages import ExtractedPage
+from merchant_screen.verdict import Declared, Finding, SuspiciousText
+
+__all__ = ["candidate_passages", "declared_mismatch", "hidden_samples"]
+
+PASSAGES_PER_CATEGORY = 3
+_HIDDEN_REASONS_THAT_COUNT = frozenset(
+    {"display_none", "visibility_hidden", "zero_size", "offscreen", "same_colour",
+     "hidden_attribute", "aria_hidden"}
+)
+
+
+def candidate_passages(
+    lexicon: Lexicon, pages: Iterable[ExtractedPage], min_score: float
+) -> tuple[list[Candidate], dict[str, float]]:
+    """Best passages per candidate category, and the site-level lexicon score per category.
+
+    A category is a candidate when its site-level score reaches ``min_score``; its passages are
+    ranked by score (negative terms in a passage lower it), at most three per category.
+    """
+    site_hits = []
+    by_category: dict[str, list[Candidate]] = defaultdict(list)
+    for page in pages:
+        hits = find_hits(lexicon, page.text)
+        site_hits += hits
+        for passage in passages_for(hits, page.text):
+            by_category[passage.category].append(Candidate(
+                category=passage.category, url=page.url, text=passage.text,
+                score=round(passage.score, 3), terms=list(passage.terms)))
+    scores = score_categories(site_hits)
+    chosen: list[Candidate] = []
+    for category, score in scores.items():
+        if score < min_score:
+            continue
+        ranked = sorted(by_category[category], key=lambda c: (-c["score"], c["url"]))
+        chosen += [c for c in ranked[:PASSAGES_PER_CATEGORY] if c["score"] > 0]
+    chosen.sort(key=lambda c: (-scores.get(c["category"], 0.0), -c["score"]))
+    return chosen, scores
+
+
+def hidden_samples(pages: Iterable[ExtractedPage], min_chars: int = 20) -> list[SuspiciousText]:
+    """Substantial text hidden from visitors (comments and noscript do not count here)."""
+    out = []
+    for page in pages:
+        for hidden in page.hidden:
+            text = " ".join(hidden.text.split())
+            if hidden.reason in _HIDDEN_REASONS_THAT_COUNT and len(text) >= min_chars:
+                out.append(SuspiciousText(url=page.url, text=text[:300], where="hidden",
+                                          reason=hidden.reason))
+    return out
+
+
+def declared_mismatch(declared: Declared | None, findings: Sequence[Finding], lexicon: Lexicon,
+                      policy: Policy) -> str:
+    """Why the declared business does not cover what the site was found to sell ("" if it does)."""
+    if declared is None or not findings:
+        return ""
+    declared_scores = score_categories(find_hits(lexicon, f"{declared.name}. {declared.description}"))
+    missing = [f for f in findings if declared_scores.get(f.category, 0.0) <= 0.0]
+    if not missing:
+        return ""
+    names = ", ".join(policy.category(f.category).name for f in missing)
+    described = declared.description or declared.name
+    return f"declared as '{described[:120]}', but the site shows {names}"

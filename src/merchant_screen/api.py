@@ -1,0 +1,207 @@
+"""Composition root: Settings -> dependencies -> graph -> Verdict.
+
+``Screener`` holds what is shared across merchants in one process (HTTP client, cache, model
+client, policy, lexicon) and is safe to use concurrently from one event loop; each ``screen``
+gets fresh graph state and a fresh run context, so nothing leaks between merchants.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from merchant_screen.agent.calibration import Calibrator, load_calibrator
+from merchant_screen.agent.graph import build_graph
+from merchant_screen.agent.prompts import prompts_version
+from merchant_screen.agent.state import Mode, RunContext, ScreenState
+from merchant_screen.agent.trace import Budget, Trace
+from merchant_screen.llm.port import LLMClient
+from merchant_screen.llm.pricing import cost_usd, load_prices
+from merchant_screen.llm.select import build_llm
+from merchant_screen.policy.lexicon import Lexicon, compile_lexicon
+from merchant_screen.policy.loader import load_policy
+from merchant_screen.policy.model import Policy
+from merchant_screen.settings import Settings
+from merchant_screen.tools.crawl import CrawlResult, open_fetcher
+from merchant_screen.tools.fetch import Fetcher
+from merchant_screen.tools.snapshots import SnapshotStore
+from merchant_screen.verdict import (
+    Business,
+    CrawlPageRecord,
+    CrawlSummary,
+    Declared,
+    Timings,
+    Usage,
+    Verdict,
+    Versions,
+)
+
+__all__ = ["Screener", "package_version", "screen", "screen_async"]
+
+
+def package_version() -> str:
+    try:
+        return version("merchant-screen")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def _declared(value: Declared | dict[str, str] | str | None) -> Declared | None:
+    if value is None or isinstance(value, Declared):
+        return value
+    if isinstance(value, str):
+        return Declared(description=value) if value.strip() else None
+    return Declared(**value)
+
+
+class Screener:
+    """Shared, process-level dependencies. Use as ``async with Screener(settings) as s``."""
+
+    def __init__(self, settings: Settings | None = None, *, llm: LLMClient | None = None,
+                 policy: Policy | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self.policy = policy or load_policy(self.settings.policy)
+        self.lexicon: Lexicon = compile_lexicon(self.policy)
+        self._llm = llm
+        self._stack = AsyncExitStack()
+        self._fetcher: Fetcher | None = None
+        self.calibrator: Calibrator | None = (
+            load_calibrator(self.settings.calibration) if self.settings.calibration else None)
+        self.prices = load_prices(self.settings.prices)
+        self.snapshots = SnapshotStore(self.settings.snapshot_path)
+
+    @property
+    def llm(self) -> LLMClient:
+        if self._llm is None:
+            salt = f"{prompts_version()}|{self.policy.version_hash}"
+            self._llm = build_llm(self.settings, salt=salt)
+        return self._llm
+
+    async def __aenter__(self) -> Screener:
+        self._fetcher = await self._stack.enter_async_context(open_fetcher(self.settings))
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
+        if self._llm is not None:
+            await self._llm.aclose()
+
+    def mode(self) -> Mode:
+        chosen = self.settings.assess_mode
+        if chosen in ("agent", "evidence"):
+            return chosen  # type: ignore[return-value]
+        return "evidence" if (self.llm.is_local or self.llm.model_id == "fake") else "agent"
+
+    async def screen(self, url: str, *, declared: Declared | dict[str, str] | str | None = None,
+                     trace_path: Path | None = None, run_id: str | None = None,
+                     on_event: Callable[[dict[str, Any]], None] | None = None) -> Verdict:
+        """Screen one merchant. Raises InvalidURLError/BlockedURLError for refused input,
+        LLMError when the model is unavailable; an unreachable site is an ``unknown`` verdict."""
+        if self._fetcher is None:
+            raise RuntimeError("use 'async with Screener(...)' before screening")
+        run_id = run_id or uuid.uuid4().hex
+        started = time.monotonic()
+        screened_at = datetime.now(UTC).isoformat(timespec="seconds")
+        llm = self.llm
+        s = self.settings
+        trace = Trace(run_id, trace_path, on_event)
+        budget = Budget(max_llm_calls=s.max_llm_calls, max_tokens=s.max_tokens,
+                        max_tool_calls=s.max_tool_calls)
+        context = RunContext(settings=s, llm=llm, policy=self.policy, lexicon=self.lexicon,
+                             fetcher=self._fetcher, trace=trace, budget=budget, mode=self.mode(),
+                             protocol=llm.tool_protocol, declared=_declared(declared),
+                             calibrator=self.calibrator)
+        trace.emit("screen", "start", url=url, model=llm.model_id, mode=context.mode,
+                   settings=s.fingerprint())
+        try:
+            state: dict[str, Any] = await build_graph().ainvoke(
+                ScreenState(url=url), context=context, config={"recursion_limit": 200})
+            verdict = self._verdict(state, context, run_id, screened_at, started)
+            trace.emit("screen", "verdict", decision=verdict.decision, action=verdict.action,
+                       confidence=verdict.confidence)
+            return verdict
+        except Exception as exc:
+            trace.emit("screen", "error", error=f"{type(exc).__name__}: {exc}")
+            raise
+        finally:
+            trace.close()
+
+    def _verdict(self, state: dict[str, Any], ctx: RunContext, run_id: str, screened_at: str,
+                 started: float) -> Verdict:
+        crawl: CrawlResult = state["crawl"]
+        findings = state.get("findings") or []
+        cited = {e.url for f in findings for e in f.evidence}
+        pages = []
+        for page in crawl.pages:
+            snapshot = None
+            if page.url in cited and page.body:
+                _, path = self.snapshots.put(page.body)
+                snapshot = str(path)
+            pages.append(CrawlPageRecord(url=page.url, status=page.status, state=page.state,
+                                         bytes=page.bytes, fetched_at=page.fetched_at,
+                                         sha256=page.sha256, title=page.title, kind=page.kind,
+                                         snapshot=snapshot))
+        b = ctx.budget
+        cost = cost_usd(self.prices, ctx.llm.model_id, local=ctx.llm.is_local,
+                        input_tokens=b.input_tokens, cached_tokens=b.cached_tokens,
+                        output_tokens=b.output_tokens)
+        home = crawl.ok_pages()[0].page if crawl.ok_pages() else None
+        reasons = list(state.get("reasons") or []) + ctx.notes
+        if cost is None:
+            reasons.append(f"no price known for model '{ctx.llm.model_id}'; cost_usd is 0")
+        return Verdict(
+            url=crawl.url, domain=crawl.domain, decision=state["decision"], action=state["action"],
+            confidence=state["confidence"], raw_confidence=state.get("raw_confidence"),
+            findings=findings, rejected_evidence=state.get("rejected") or [],
+            signals=state["signals"],
+            business=Business(summary=state.get("summary") or "", declared=ctx.declared,
+                              platform=home.platform if home else None,
+                              languages=crawl.coverage.languages),
+            crawl=CrawlSummary(pages=pages, fetched=crawl.fetched, skipped=crawl.skipped,
+                               blocked=crawl.blocked, coverage=crawl.coverage.model_dump(mode="json"),
+                               outbound_domains=crawl.outbound_domains, language=crawl.language,
+                               robots=crawl.robots, budget_exhausted=crawl.budget_exhausted,
+                               error=crawl.homepage_error),
+            usage=Usage(llm_calls=b.llm_calls, input_tokens=b.input_tokens,
+                        output_tokens=b.output_tokens, cached_tokens=b.cached_tokens,
+                        cached_calls=b.cached_calls, tool_calls=b.tool_calls,
+                        cost_usd=cost or 0.0, llm_seconds=round(b.llm_seconds, 3)),
+            versions=Versions(package=package_version(), policy=self.policy.version_hash,
+                              prompts=prompts_version(), model=ctx.llm.model_id,
+                              calibration=self.calibrator.version if self.calibrator else "none",
+                              settings=self.settings.fingerprint()),
+            reasons=reasons, run_id=run_id, screened_at=screened_at,
+            timings=Timings(total_s=round(time.monotonic() - started, 3), crawl_s=crawl.crawl_s,
+                            llm_s=round(b.llm_seconds, 3)),
+        )
+
+
+async def screen_async(url: str, *, settings: Settings | None = None,
+                       declared: Declared | dict[str, str] | str | None = None,
+                       screener: Screener | None = None, trace_path: Path | None = None) -> Verdict:
+    """Screen one merchant URL and return its Verdict."""
+    if screener is not None:
+        return await screener.screen(url, declared=declared, trace_path=trace_path)
+    async with Screener(settings) as own:
+        return await own.screen(url, declared=declared, trace_path=trace_path)
+
+
+def screen(url: str, *, settings: Settings | None = None,
+           declared: Declared | dict[str, str] | str | None = None,
+           trace_path: Path | None = None) -> Verdict:
+    """Blocking form of ``screen_async``; works inside or outside a running event loop."""
+    coro_args: dict[str, Any] = {"settings": settings, "declared": declared, "trace_path": trace_path}
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(screen_async(url, **coro_args))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(screen_async(url, **coro_args))).result()

@@ -1,0 +1,174 @@
+"""The ``merchant-screen`` command line: a thin Typer layer over the library.
+
+Exit codes: 0 success; 1 internal error; 2 bad usage, configuration or input; 3 the URL was
+refused by the guard (``blocked: ...``); 4 the site could not be crawled; 5 the language
+model failed. Errors are one line on stderr, never a traceback (``-v`` shows one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from merchant_screen.errors import BlockedURLError, ScreenError
+from merchant_screen.settings import Settings
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="merchant-screen",
+    help="Screen a merchant's website against a prohibited / restricted-business policy.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+stderr = Console(stderr=True, highlight=False)
+
+ConnectTo = Annotated[
+    list[str] | None,
+    typer.Option("--connect-to", metavar="HOST1:PORT1:HOST2:PORT2",
+                 help="Route like curl (repeatable); env MERCHANT_SCREEN_CONNECT_TO (space-separated)."),
+]
+CaBundle = Annotated[Path | None, typer.Option("--ca-bundle", help="Extra trusted CA (PEM); env MERCHANT_SCREEN_CA_BUNDLE.")]
+MaxPages = Annotated[int | None, typer.Option("--max-pages", help="HTML pages per merchant; env MERCHANT_SCREEN_MAX_PAGES.")]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the HTTP cache.")]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
+Verbose = Annotated[bool, typer.Option("-v", "--verbose", help="More detail; tracebacks on errors.")]
+
+
+def build_settings(**flags: Any) -> Settings:
+    """Environment first, then the flags the user actually gave."""
+    if flags.get("connect_to") == []:
+        flags["connect_to"] = None
+    if flags.get("connect_to") is not None:
+        flags["connect_to"] = tuple(flags["connect_to"])
+    if flags.pop("no_cache", False):
+        flags["cache"] = False
+    return Settings.from_env(**flags)
+
+
+def _stdout() -> Console:
+    """Readable output; when piped, wide enough that URLs are not folded."""
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+def run_async(coro: Any) -> Any:
+    return asyncio.run(coro)
+
+
+@app.command()
+def crawl(
+    url: Annotated[str, typer.Argument(help="Merchant URL (http or https).")],
+    json_out: JsonOut = False,
+    max_pages: MaxPages = None,
+    connect_to: ConnectTo = None,
+    ca_bundle: CaBundle = None,
+    no_cache: NoCache = False,
+    verbose: Verbose = False,
+) -> None:
+    """Crawl a merchant site and show the pages and coverage (no model involved)."""
+    from merchant_screen.tools.crawl import crawl_site
+    from merchant_screen.views import crawl_json, print_crawl
+
+    settings = build_settings(max_pages=max_pages, connect_to=connect_to, ca_bundle=ca_bundle,
+                              no_cache=no_cache, verbose=verbose or None)
+    result = run_async(crawl_site(url, settings))
+    if json_out:
+        sys.stdout.write(json.dumps(crawl_json(result), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_crawl(_stdout(), result)
+    if result.homepage_error:
+        stderr.print(f"error: {result.homepage_error}", markup=False)
+        raise typer.Exit(4)
+
+
+Model = Annotated[str | None, typer.Option("--model", help="'local' (default), 'fake', or a model name; env MERCHANT_SCREEN_MODEL.")]
+BaseUrl = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint; env MERCHANT_SCREEN_BASE_URL.")]
+PolicyFile = Annotated[Path | None, typer.Option("--policy", help="Policy YAML file; env MERCHANT_SCREEN_POLICY.")]
+MaxToolCalls = Annotated[int | None, typer.Option("--max-tool-calls", help="Tool calls per merchant; env MERCHANT_SCREEN_MAX_TOOL_CALLS.")]
+ToolProtocolOpt = Annotated[str | None, typer.Option("--tool-protocol", help="auto, native or json; env MERCHANT_SCREEN_TOOL_PROTOCOL.")]
+
+
+@app.command()
+def check(
+    url: Annotated[str, typer.Argument(help="Merchant URL (http or https).")],
+    json_out: JsonOut = False,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    policy: PolicyFile = None,
+    declared: Annotated[str | None, typer.Option("--declared", help="What the merchant declared it sells.")] = None,
+    max_pages: MaxPages = None,
+    max_tool_calls: MaxToolCalls = None,
+    tool_protocol: ToolProtocolOpt = None,
+    connect_to: ConnectTo = None,
+    ca_bundle: CaBundle = None,
+    no_cache: NoCache = False,
+    trace: Annotated[Path | None, typer.Option("--trace", help="Write every step as JSONL to FILE.")] = None,
+    verbose: Verbose = False,
+) -> None:
+    """Screen one merchant and print the verdict (readable, or JSON with --json)."""
+    from merchant_screen.api import Screener
+    from merchant_screen.views import print_verdict, progress_printer
+
+    settings = build_settings(model=model, base_url=base_url, policy=policy, max_pages=max_pages,
+                              max_tool_calls=max_tool_calls, tool_protocol=tool_protocol,
+                              connect_to=connect_to, ca_bundle=ca_bundle, no_cache=no_cache,
+                              verbose=verbose or None)
+    if no_cache:
+        settings = settings.replace(llm_cache=False)
+
+    async def run() -> Any:
+        async with Screener(settings) as screener:
+            return await screener.screen(url, declared=declared, trace_path=trace,
+                                         on_event=progress_printer(stderr, verbose=verbose))
+
+    verdict = run_async(run())
+    if json_out:
+        sys.stdout.write(verdict.model_dump_json(indent=2) + "\n")
+    else:
+        print_verdict(_stdout(), verdict)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: maps ScreenError to one line and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    verbose = "-v" in args or "--verbose" in args
+    try:
+        code = app(args=args, standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except ScreenError as exc:
+        if verbose:
+            stderr.print_exception()
+        prefix = "blocked" if isinstance(exc, BlockedURLError) else "error"
+        stderr.print(f"{prefix}: {exc}", markup=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        stderr.print("error: aborted", markup=False)
+        sys.exit(130)
+    except KeyboardInterrupt:
+        stderr.print("error: interrupted", markup=False)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if verbose:
+            stderr.print_exception()
+        stderr.print(f"error: internal error: {type(exc).__name__}: {exc}", markup=False,
+                     soft_wrap=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

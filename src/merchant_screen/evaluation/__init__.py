@@ -1,0 +1,1 @@
+"""Evaluation: labelled datasets, the fixture server that serves them, runners and metrics."""

@@ -1,0 +1,1 @@
+"""The language-model port and its adapters (OpenAI-compatible, local, scripted fake)."""

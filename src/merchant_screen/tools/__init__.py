@@ -1,0 +1,1 @@
+"""Deterministic tools: URL intake, SSRF guard, fetching, robots, crawling, extraction."""

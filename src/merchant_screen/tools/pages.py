@@ -1,0 +1,103 @@
+"""Plain data shapes shared by the extractor, the crawler and everything downstream."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "CONTENT_STATES",
+    "ExtractedPage",
+    "FormInfo",
+    "HiddenText",
+    "Link",
+    "PageState",
+]
+
+PageState = Literal[
+    "ok",
+    "not_found",
+    "error",
+    "redirect_offsite",
+    "blocked_robots",
+    "bot_wall",
+    "login_wall",
+    "age_gate",
+    "parked",
+    "under_construction",
+    "js_required",
+    "empty",
+    "non_html",
+]
+# States decided from a page's content (the others come from the HTTP exchange).
+CONTENT_STATES: frozenset[str] = frozenset(
+    {"ok", "bot_wall", "login_wall", "age_gate", "parked", "under_construction", "js_required",
+     "empty"}
+)
+
+LinkRegion = Literal["nav", "header", "footer", "main"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Link(_Frozen):
+    """An ``<a href>`` resolved against the page URL (fragment dropped)."""
+
+    url: str
+    text: str = Field("", description="anchor text, else title / aria-label / img alt")
+    region: LinkRegion = "main"
+    rel: tuple[str, ...] = ()
+
+
+class FormInfo(_Frozen):
+    action: str | None
+    method: str = "get"
+    inputs: tuple[str, ...] = Field((), description="input names or types")
+    has_password: bool = False
+
+
+class HiddenText(_Frozen):
+    """Text present in the HTML but not shown to a visitor. A risk signal, never evidence."""
+
+    reason: Literal[
+        "display_none",
+        "visibility_hidden",
+        "hidden_attribute",
+        "aria_hidden",
+        "zero_size",
+        "offscreen",
+        "same_colour",
+        "html_comment",
+        "noscript",
+        "template",
+    ]
+    text: str
+
+
+class ExtractedPage(_Frozen):
+    """What ``extract_page`` reads from one HTML document; pure data, no I/O."""
+
+    url: str
+    title: str = ""
+    meta_description: str = ""
+    headings: tuple[str, ...] = ()
+    text: str = Field(
+        "",
+        description="visible text of the whole page (nav, header, main, footer), one block "
+        "per line; the only text a quote may be verified against",
+    )
+    hidden: tuple[HiddenText, ...] = ()
+    alt_texts: tuple[str, ...] = ()
+    json_ld: tuple[dict[str, Any], ...] = ()
+    links: tuple[Link, ...] = ()
+    forms: tuple[FormInfo, ...] = ()
+    canonical: str | None = None
+    language: str | None = None
+    platform: str | None = Field(None, description="site builder if recognised, e.g. 'shopify'")
+    has_next_data: bool = False
+    script_bytes: int = 0
+    state: PageState = "ok"
+    state_reason: str = ""
