@@ -39,7 +39,10 @@ def _allowed(address: object) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def network_guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Blocks non-loopback connections and fails the test if any was tried, even when the
+    code under test swallowed the error. Yields the list of blocked addresses; a test that
+    triggers the guard on purpose clears it."""
     attempts: list[str] = []
 
     def refuse(address: object) -> RealNetworkError:
@@ -68,6 +71,6 @@ def _no_real_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     monkeypatch.setattr(socket, "create_connection", create_connection)
-    yield
+    yield attempts
     if attempts:
         pytest.fail("test tried to reach the network: " + ", ".join(attempts), pytrace=False)

@@ -1,7 +1,7 @@
 """Render the corpus-A fixture sites and their labels from the specs in ``corpus_a/``.
 
 Run from the repository root: ``python evals/tools/corpus_a.py``. Writes
-``evals/datasets/core/sites/<id>/`` for every spec and ``evals/datasets/core/cases.a.jsonl``.
+``evals/datasets/core/sites/<id>/`` for every spec and the ``a-`` lines of ``evals/datasets/core/cases.jsonl`` (other lines are kept).
 Every labelled quote is checked against the visible text of its rendered page and every
 internal link against the rendered files; a failed check aborts the build.
 """
@@ -26,6 +26,16 @@ from corpus_a_themes_modern import LAYOUTS
 ROOT = Path(__file__).resolve().parents[2]
 SPECS = Path(__file__).resolve().parent / "corpus_a"
 DATASET = ROOT / "evals" / "datasets" / "core"
+_DEFAULT_ROBOTS = {
+    "shopify": (
+        "User-agent: *\nDisallow: /cart\nDisallow: /checkout\nDisallow: /account\n"
+        "Disallow: /search\n\nSitemap: https://$host/sitemap.xml\n"
+    ),
+    "woo": (
+        "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
+        "Disallow: /cart/\nDisallow: /checkout/\n\nSitemap: https://$host/sitemap.xml\n"
+    ),
+}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 
@@ -123,9 +133,10 @@ def render_site(spec: dict[str, Any]) -> Rendered:
         out.files[file_for(page["path"])] = html_text
     if layout is not None:
         out.files.update(layout.assets(site))
-    if "robots" in spec:
-        out.files["robots.txt"] = spec["robots"]
-    if spec.get("sitemap"):
+    robots = spec.get("robots", _DEFAULT_ROBOTS.get(spec.get("layout", ""), ""))
+    if robots:
+        out.files["robots.txt"] = robots.replace("$host", site.host)
+    if spec.get("sitemap", "robots" in spec or spec.get("layout") in _DEFAULT_ROBOTS):
         urls = "".join(
             f"<url><loc>https://{site.host}{p['path']}</loc></url>\n" for p in spec["pages"]
         )
@@ -142,6 +153,11 @@ def check_site(spec: dict[str, Any], rendered: Rendered) -> list[str]:
     """Problems with links and labelled quotes of one rendered site."""
     problems = []
     host = spec["host"]
+    paths = [p["path"] for p in spec["pages"]]
+    if len(set(paths)) != len(paths):
+        problems.append(f"{spec['id']}: duplicate page paths")
+    if not ("raw" in spec["pages"][0] or 3 <= len(paths) <= 10):
+        problems.append(f"{spec['id']}: {len(paths)} pages")
     for name, text in rendered.files.items():
         if not name.endswith(".html"):
             continue
@@ -181,13 +197,30 @@ def case_line(spec: dict[str, Any], split: str) -> dict[str, Any]:
     }
 
 
+def assign_splits(specs: list[dict[str, Any]]) -> dict[str, str]:
+    """Alternate dev/test within each decision, ordered by first category, so that every
+    decision and every category is split about evenly."""
+
+    def key(spec: dict[str, Any]) -> tuple[str, str, str]:
+        expected = spec["expected"]
+        return (expected["decision"], (expected["categories"] or [""])[0], spec["id"])
+
+    splits: dict[str, str] = {}
+    counts: dict[str, int] = {}
+    for spec in sorted(specs, key=key):
+        decision = spec["expected"]["decision"]
+        splits[spec["id"]] = "dev" if counts.get(decision, 0) % 2 == 0 else "test"
+        counts[decision] = counts.get(decision, 0) + 1
+    return splits
+
+
 def main() -> int:
     """Build all sites; print problems and return non-zero if any."""
     specs = [yaml.safe_load(p.read_text()) for p in sorted(SPECS.glob("*.yaml"))]
     specs.sort(key=lambda s: s["id"])
     problems: list[str] = []
     lines: list[str] = []
-    seen: dict[str, int] = {}
+    splits = assign_splits(specs)
     for spec in specs:
         rendered = render_site(spec)
         problems += check_site(spec, rendered)
@@ -198,11 +231,13 @@ def main() -> int:
             path = target / name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
-        decision = spec["expected"]["decision"]
-        split = "dev" if seen.get(decision, 0) % 2 == 0 else "test"
-        seen[decision] = seen.get(decision, 0) + 1
-        lines.append(json.dumps(case_line(spec, split), ensure_ascii=False))
-    (DATASET / "cases.a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        lines.append(json.dumps(case_line(spec, splits[spec["id"]]), ensure_ascii=False))
+    cases_file = DATASET / "cases.jsonl"
+    others = []
+    if cases_file.exists():
+        others = [line for line in cases_file.read_text(encoding="utf-8").splitlines()
+                  if line.strip() and not json.loads(line)["id"].startswith("a-")]
+    cases_file.write_text("\n".join(lines + others) + "\n", encoding="utf-8")
     for problem in problems:
         print(problem, file=sys.stderr)
     print(f"{len(specs)} sites, {len(problems)} problems")

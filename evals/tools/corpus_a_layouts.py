@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import zlib
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,11 +43,12 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def _num(site: SiteInfo, salt: str = "") -> int:
+def site_number(site: SiteInfo, salt: str = "") -> int:
+    """A stable five-digit number per site, used for fake asset and product ids."""
     return zlib.crc32(f"{site.sid}{salt}".encode()) % 90000 + 10000
 
 
-class Layout:
+class Layout(ABC):
     """Generic renderer; subclasses override pieces of markup."""
 
     def heading(self, level: int, text: str) -> str:
@@ -60,7 +62,7 @@ class Layout:
 
     def faq(self, pairs: tuple[tuple[str, str], ...]) -> str:
         rows = "".join(f"<dt>{inline(q)}</dt><dd>{inline(a)}</dd>" for q, a in pairs)
-        return f"<dl class=\"faq\">{rows}</dl>"
+        return f'<dl class="faq">{rows}</dl>'
 
     def grid(self, items: tuple[GridItem, ...], site: SiteInfo) -> str:
         cards = "".join(
@@ -117,8 +119,9 @@ class Layout:
         """Static files (relative paths) the chrome links to."""
         return {}
 
+    @abstractmethod
     def shell(self, site: SiteInfo, title: str, body: str, head: str) -> str:
-        raise NotImplementedError
+        """The full HTML document around a rendered body."""
 
 
 def jsonld_product(name: str, description: str, price: str, sku: str, url: str) -> str:

@@ -3,11 +3,11 @@ squarespace, plain)."""
 
 from __future__ import annotations
 
-from corpus_a_layouts import Layout, SiteInfo, _num, esc
+from corpus_a_layouts import Layout, SiteInfo, esc, site_number
 from corpus_a_markup import GridItem, inline
 
 
-def _links(nav: tuple[tuple[str, str], ...], fmt: str, sep: str = "") -> str:
+def nav_links(nav: tuple[tuple[str, str], ...], fmt: str, sep: str = "") -> str:
     return sep.join(fmt.format(href=h, label=esc(label)) for label, h in nav)
 
 
@@ -35,8 +35,10 @@ class TableLayout(Layout):
         )
 
     def table(self, rows: tuple[tuple[str, ...], ...]) -> str:
-        return super().table(rows).replace(
-            "<table>", '<table border="1" cellpadding="3" cellspacing="0" width="100%">'
+        return (
+            super()
+            .table(rows)
+            .replace("<table>", '<table border="1" cellpadding="3" cellspacing="0" width="100%">')
         )
 
     def buy(self, price: str, note: str, site: SiteInfo) -> str:
@@ -49,12 +51,12 @@ class TableLayout(Layout):
         )
 
     def shell(self, site: SiteInfo, title: str, body: str, head: str) -> str:
-        nav = _links(
+        nav = nav_links(
             site.nav,
             '<tr><td><font face="Verdana, Arial" size="2">&raquo; <a href="{href}">{label}</a>'
             "</font></td></tr>",
         )
-        foot = _links(site.footer, '<a href="{href}">{label}</a>', " | ")
+        foot = nav_links(site.footer, '<a href="{href}">{label}</a>', " | ")
         note = f"<br><br>{inline(site.footer_note)}" if site.footer_note else ""
         return f"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN">
 <html><head><title>{esc(site.name)} - {esc(title)}</title>
@@ -95,12 +97,13 @@ class ShopifyLayout(Layout):
         )
 
     def grid(self, items: tuple[GridItem, ...], site: SiteInfo) -> str:
-        shop = _num(site)
+        shop = site_number(site)
         cards = "".join(
             f'<li class="grid__item"><div class="card-wrapper product-card-wrapper">'
             f'<div class="card__media"><img src="https://cdn.shopify.com/s/files/1/0{shop}/'
             f'{k:04d}/products/{i.path.rsplit("/", 1)[-1]}.jpg?v=17{shop}" alt="" loading="lazy" '
-            f'width="533" height="533"></div><div class="card__content"><h3 class="card__heading h5">'
+            f'width="533" height="533"></div><div class="card__content">'
+            f'<h3 class="card__heading h5">'
             f'<a href="{i.path}" class="full-unstyled-link">{esc(i.name)}</a></h3>'
             f'<p class="card__caption caption">{inline(i.blurb)}</p><div class="price">'
             f'<span class="price-item price-item--regular">{esc(i.price)}</span></div></div></div>'
@@ -118,21 +121,23 @@ class ShopifyLayout(Layout):
             f'{esc(price)}</span></div><p class="product__tax caption rte">Shipping calculated at '
             "checkout.</p>"
             '<form method="post" action="/cart/add" class="form product-form">'
-            f'<input type="hidden" name="id" value="4{_num(site, "v")}">'
-            '<button type="submit" name="add" class="product-form__submit button button--full-width">'
+            f'<input type="hidden" name="id" value="4{site_number(site, "v")}">'
+            '<button type="submit" name="add" '
+            'class="product-form__submit button button--full-width">'
             f'Add to cart</button></form><div class="product__description rte"><p>{inline(note)}'
             "</p></div>"
         )
 
     def shell(self, site: SiteInfo, title: str, body: str, head: str) -> str:
-        shop = _num(site)
+        shop = site_number(site)
         cdn = f"https://cdn.shopify.com/s/files/1/0{shop}/{shop % 9000:04d}/t/4/assets"
-        nav = _links(
+        nav = nav_links(
             site.nav,
-            '<li><a href="{href}" class="header__menu-item list-menu__item link link--text focus-inset">'
+            '<li><a href="{href}" '
+            'class="header__menu-item list-menu__item link link--text focus-inset">'
             "<span>{label}</span></a></li>",
         )
-        foot = _links(
+        foot = nav_links(
             site.footer,
             '<li><a href="{href}" class="link link--text list-menu__item list-menu__item--link">'
             "{label}</a></li>",
@@ -163,7 +168,8 @@ Shopify.theme = {{"name":"Dawn","id":1{shop},"role":"main"}};</script>{head}
 </div></main>
 <footer class="footer color-background-1 gradient section-sections--footer-padding">
 <div class="footer__content-top page-width"><div class="footer__blocks-wrapper grid">
-<div class="footer-block grid__item footer-block--menu"><h2 class="footer-block__heading inline-richtext">
+<div class="footer-block grid__item footer-block--menu">
+<h2 class="footer-block__heading inline-richtext">
 Quick links</h2><ul class="footer-block__details-content list-unstyled">{foot}</ul></div>
 <div class="footer-block grid__item"><h2 class="footer-block__heading inline-richtext">
 {esc(site.name)}</h2><div class="footer-block__details-content rte"><p>{inline(site.footer_blurb)}
@@ -192,11 +198,13 @@ class WooLayout(Layout):
         )
 
     def grid(self, items: tuple[GridItem, ...], site: SiteInfo) -> str:
-        base = _num(site) % 900 + 100
+        base = site_number(site) % 900 + 100
         cards = "".join(
             f'<li class="product type-product post-{base + k} status-publish instock">'
-            f'<a href="{i.path}" class="woocommerce-LoopProduct-link woocommerce-loop-product__link">'
-            f'<img src="/wp-content/uploads/2024/0{k % 9 + 1}/{i.path.rsplit("/", 1)[-1]}-324x324.jpg"'
+            f'<a href="{i.path}" '
+            'class="woocommerce-LoopProduct-link woocommerce-loop-product__link">'
+            f'<img src="/wp-content/uploads/2024/0{k % 9 + 1}/'
+            f'{i.path.rsplit("/", 1)[-1]}-324x324.jpg"'
             f' class="attachment-woocommerce_thumbnail size-woocommerce_thumbnail" alt="" '
             f'width="324" height="324"><h2 class="woocommerce-loop-product__title">{esc(i.name)}'
             f'</h2><span class="price"><span class="woocommerce-Price-amount amount"><bdi>'
@@ -226,16 +234,18 @@ class WooLayout(Layout):
         }
 
     def shell(self, site: SiteInfo, title: str, body: str, head: str) -> str:
-        nav = _links(
-            site.nav, '<li class="menu-item menu-item-type-post_type"><a href="{href}">{label}</a></li>'
+        nav = nav_links(
+            site.nav,
+            '<li class="menu-item menu-item-type-post_type"><a href="{href}">{label}</a></li>',
         )
-        foot = _links(site.footer, '<li class="menu-item"><a href="{href}">{label}</a></li>')
+        foot = nav_links(site.footer, '<li class="menu-item"><a href="{href}">{label}</a></li>')
         note = f'<p class="site-note">{inline(site.footer_note)}</p>' if site.footer_note else ""
         return f"""<!DOCTYPE html>
 <html lang="en-US"><head><meta charset="UTF-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} &#8211; {esc(site.name)}</title>
-<link rel='stylesheet' id='storefront-style-css' href='/wp-content/themes/storefront/style.css' media='all'>
+<link rel='stylesheet' id='storefront-style-css'
+ href='/wp-content/themes/storefront/style.css' media='all'>
 <link rel='stylesheet' id='woocommerce-general-css'
  href='/wp-content/plugins/woocommerce/assets/css/woocommerce.css' media='all'>
 <meta name="generator" content="WordPress 6.5.2">
@@ -270,7 +280,8 @@ name="s"><button type="submit" value="Search">Search</button>
 <div class="textwidget"><p>{inline(site.footer_blurb)}</p><p>{esc(site.address)}</p></div></div>
 </div></div>{note}
 <div class="site-info">&copy; {esc(site.name)} 2025<br>
-<a href="https://woocommerce.com" target="_blank" rel="noopener nofollow">Built with WooCommerce</a>.
+<a href="https://woocommerce.com" target="_blank"
+rel="noopener nofollow">Built with WooCommerce</a>.
 </div></div></footer></div>{site.chrome_html}
 </body></html>
 """

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from corpus_a_layouts import Layout, SiteInfo, _num, esc
+from corpus_a_layouts import Layout, SiteInfo, esc, site_number
 from corpus_a_markup import GridItem, inline
-from corpus_a_themes import ShopifyLayout, TableLayout, WooLayout, _links
+from corpus_a_themes import ShopifyLayout, TableLayout, WooLayout, nav_links
 
 
 class BootstrapLayout(Layout):
@@ -35,7 +35,8 @@ class BootstrapLayout(Layout):
     def grid(self, items: tuple[GridItem, ...], site: SiteInfo) -> str:
         cards = "".join(
             f'<div class="col"><div class="card h-100 shadow-sm"><div class="card-body">'
-            f'<h5 class="card-title"><a href="{i.path}" class="stretched-link text-decoration-none">'
+            f'<h5 class="card-title"><a href="{i.path}" '
+            'class="stretched-link text-decoration-none">'
             f'{esc(i.name)}</a></h5><p class="card-text small text-muted">{inline(i.blurb)}</p>'
             f'</div><div class="card-footer bg-white"><span class="fw-bold">{esc(i.price)}</span>'
             "</div></div></div>"
@@ -54,20 +55,29 @@ class BootstrapLayout(Layout):
         )
 
     def table(self, rows: tuple[tuple[str, ...], ...]) -> str:
-        return super().table(rows).replace("<table>", '<table class="table table-sm table-striped">')
+        return (
+            super().table(rows).replace("<table>", '<table class="table table-sm table-striped">')
+        )
 
     def shell(self, site: SiteInfo, title: str, body: str, head: str) -> str:
-        nav = _links(site.nav, '<li class="nav-item"><a class="nav-link" href="{href}">{label}</a></li>')
-        foot = _links(
-            site.footer, '<li class="list-inline-item"><a class="link-secondary" href="{href}">'
-            "{label}</a></li>"
+        nav = nav_links(
+            site.nav, '<li class="nav-item"><a class="nav-link" href="{href}">{label}</a></li>'
         )
-        note = f'<p class="small text-muted">{inline(site.footer_note)}</p>' if site.footer_note else ""
+        foot = nav_links(
+            site.footer,
+            '<li class="list-inline-item"><a class="link-secondary" href="{href}">{label}</a></li>',
+        )
+        note = (
+            f'<p class="small text-muted">{inline(site.footer_note)}</p>'
+            if site.footer_note
+            else ""
+        )
         return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} | {esc(site.name)}</title>
-<link href="https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/css/bootstrap.min.css" rel="stylesheet">
+<link href="https://cdn.jsdelivr.net/npm/bootstrap@5.3.3/dist/css/bootstrap.min.css"
+ rel="stylesheet">
 {head}</head><body>
 <nav class="navbar navbar-expand-lg navbar-dark" style="background-color:{site.color}">
 <div class="container"><a class="navbar-brand fw-bold" href="/">{esc(site.name)}</a>
@@ -106,8 +116,10 @@ class TailwindLayout(Layout):
         return f'<p class="mt-4 leading-7 text-zinc-600">{inline(text)}</p>'
 
     def bullets(self, items: tuple[str, ...]) -> str:
-        lis = "".join(f'<li class="flex gap-2"><span>&#10003;</span><span>{inline(i)}</span></li>'
-                      for i in items)
+        lis = "".join(
+            f'<li class="flex gap-2"><span>&#10003;</span><span>{inline(i)}</span></li>'
+            for i in items
+        )
         return f'<ul class="mt-4 space-y-2 text-zinc-700">{lis}</ul>'
 
     def faq(self, pairs: tuple[tuple[str, str], ...]) -> str:
@@ -120,13 +132,16 @@ class TailwindLayout(Layout):
 
     def grid(self, items: tuple[GridItem, ...], site: SiteInfo) -> str:
         cards = "".join(
-            f'<a href="{i.path}" class="group block rounded-2xl border border-zinc-200 bg-white p-6 '
+            f'<a href="{i.path}" class="group block rounded-2xl border border-zinc-200 '
+            "bg-white p-6 "
             f'shadow-sm transition hover:shadow-md"><h3 class="font-semibold text-zinc-900 '
             f'group-hover:underline">{esc(i.name)}</h3><p class="mt-2 text-sm text-zinc-500">'
             f'{inline(i.blurb)}</p><p class="mt-4 text-lg font-bold">{esc(i.price)}</p></a>'
             for i in items
         )
-        return f'<div class="mt-8 grid grid-cols-1 gap-6 sm:grid-cols-2 lg:grid-cols-3">{cards}</div>'
+        return (
+            f'<div class="mt-8 grid grid-cols-1 gap-6 sm:grid-cols-2 lg:grid-cols-3">{cards}</div>'
+        )
 
     def buy(self, price: str, note: str, site: SiteInfo) -> str:
         return (
@@ -137,17 +152,19 @@ class TailwindLayout(Layout):
         )
 
     def assets(self, site: SiteInfo) -> dict[str, str]:
-        return {f"assets/app-{_num(site):x}.css": "*,::before,::after{box-sizing:border-box}\n"}
+        return {
+            f"assets/app-{site_number(site):x}.css": "*,::before,::after{box-sizing:border-box}\n"
+        }
 
     def shell(self, site: SiteInfo, title: str, body: str, head: str) -> str:
-        nav = _links(site.nav, '<a href="{href}" class="hover:text-zinc-900">{label}</a>')
-        foot = _links(site.footer, '<a href="{href}" class="hover:underline">{label}</a>')
+        nav = nav_links(site.nav, '<a href="{href}" class="hover:text-zinc-900">{label}</a>')
+        foot = nav_links(site.footer, '<a href="{href}" class="hover:underline">{label}</a>')
         note = f'<p class="mt-4 text-xs">{inline(site.footer_note)}</p>' if site.footer_note else ""
         return f"""<!DOCTYPE html>
 <html lang="en" class="h-full"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)} - {esc(site.name)}</title>
-<link rel="stylesheet" href="/assets/app-{_num(site):x}.css">{head}
+<link rel="stylesheet" href="/assets/app-{site_number(site):x}.css">{head}
 </head><body class="min-h-full bg-zinc-50 font-sans text-zinc-800 antialiased">
 <div class="bg-zinc-900 px-4 py-2 text-center text-sm text-white">{inline(site.announcement)}</div>
 <header class="border-b border-zinc-200 bg-white"><div class="mx-auto flex max-w-6xl items-center
@@ -171,18 +188,22 @@ class SquarespaceLayout(Layout):
     def _block(self, inner: str, kind: str = "html") -> str:
         return (
             f'<div class="sqs-block {kind}-block sqs-block-{kind}" data-block-type="2">'
-            f'<div class="sqs-block-content"><div class="sqs-html-content">{inner}</div></div></div>'
+            f'<div class="sqs-block-content"><div class="sqs-html-content">{inner}</div>'
+            "</div></div>"
         )
 
     def heading(self, level: int, text: str) -> str:
         return self._block(f'<h{level} style="white-space:pre-wrap;">{inline(text)}</h{level}>')
 
     def para(self, text: str) -> str:
-        return self._block(f'<p class="sqsrte-large" style="white-space:pre-wrap;">{inline(text)}</p>')
+        return self._block(
+            f'<p class="sqsrte-large" style="white-space:pre-wrap;">{inline(text)}</p>'
+        )
 
     def bullets(self, items: tuple[str, ...]) -> str:
-        lis = "".join(f'<li><p class="" style="white-space:pre-wrap;">{inline(i)}</p></li>'
-                      for i in items)
+        lis = "".join(
+            f'<li><p class="" style="white-space:pre-wrap;">{inline(i)}</p></li>' for i in items
+        )
         return self._block(f'<ul data-rte-list="default">{lis}</ul>')
 
     def faq(self, pairs: tuple[tuple[str, str], ...]) -> str:
@@ -198,12 +219,16 @@ class SquarespaceLayout(Layout):
     def grid(self, items: tuple[GridItem, ...], site: SiteInfo) -> str:
         cards = "".join(
             f'<div class="grid-item ProductList-item"><a href="{i.path}" '
-            f'class="grid-item-link ProductList-item-link"><div class="grid-title ProductList-title">'
+            f'class="grid-item-link ProductList-item-link">'
+            '<div class="grid-title ProductList-title">'
             f'{esc(i.name)}</div><div class="product-price">{esc(i.price)}</div></a>'
             f'<div class="grid-excerpt ProductList-excerpt"><p>{inline(i.blurb)}</p></div></div>'
             for i in items
         )
-        return f'<section class="products-flex-container"><div class="list-grid">{cards}</div></section>'
+        return (
+            f'<section class="products-flex-container"><div class="list-grid">{cards}</div>'
+            "</section>"
+        )
 
     def buy(self, price: str, note: str, site: SiteInfo) -> str:
         return (
@@ -216,13 +241,14 @@ class SquarespaceLayout(Layout):
         )
 
     def shell(self, site: SiteInfo, title: str, body: str, head: str) -> str:
-        nav = _links(
-            site.nav, '<div class="header-nav-item header-nav-item--collection">'
-            '<a href="{href}" data-animation-role="header-element">{label}</a></div>'
+        nav = nav_links(
+            site.nav,
+            '<div class="header-nav-item header-nav-item--collection">'
+            '<a href="{href}" data-animation-role="header-element">{label}</a></div>',
         )
-        foot = _links(site.footer, '<p><a href="{href}">{label}</a></p>')
+        foot = nav_links(site.footer, '<p><a href="{href}">{label}</a></p>')
         note = self.para(site.footer_note) if site.footer_note else ""
-        sid = _num(site)
+        sid = site_number(site)
         return f"""<!doctype html>
 <html xmlns:og="http://opengraphprotocol.org/schema/" lang="en-US"><head>
 <meta http-equiv="X-UA-Compatible" content="IE=edge,chrome=1">
@@ -230,7 +256,8 @@ class SquarespaceLayout(Layout):
 <title>{esc(title)} &mdash; {esc(site.name)}</title>
 <link rel="stylesheet" type="text/css"
 href="https://static1.squarespace.com/static/versioned-site-css/65a{sid}/12/5c5a519771c10ba3470d8101/site.css">
-<script>Static.SQUARESPACE_CONTEXT = {{"websiteId":"65a{sid}e1","templateId":"5c5a519771c10ba3470d8101"}};
+<script>Static.SQUARESPACE_CONTEXT = {{"websiteId":"65a{sid}e1",
+"templateId":"5c5a519771c10ba3470d8101"}};
 </script>{head}
 </head><body id="collection-65a{sid}" class="header-width-full tweak-blog-alternating-side-by-side
 primary-button-style-solid">
@@ -260,8 +287,8 @@ class PlainLayout(Layout):
     """Hand-written minimal HTML."""
 
     def shell(self, site: SiteInfo, title: str, body: str, head: str) -> str:
-        nav = _links(site.nav, '<a href="{href}">{label}</a>', " &middot; ")
-        foot = _links(site.footer, '<a href="{href}">{label}</a>', " &middot; ")
+        nav = nav_links(site.nav, '<a href="{href}">{label}</a>', " &middot; ")
+        foot = nav_links(site.footer, '<a href="{href}">{label}</a>', " &middot; ")
         note = f"<p><small>{inline(site.footer_note)}</small></p>" if site.footer_note else ""
         return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{esc(title)} - {esc(site.name)}</title>

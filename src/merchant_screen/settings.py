@@ -47,7 +47,7 @@ class Settings(BaseModel):
         (), description="curl-style HOST1:PORT1:HOST2:PORT2 routes (exempt from the SSRF rule)"
     )
     ca_bundle: Path | None = Field(None, description="PEM file of extra trusted CA certificates")
-    max_pages: int = Field(25, ge=1, le=500, description="HTML pages fetched per merchant")
+    max_pages: int = Field(30, ge=1, le=500, description="HTML pages fetched per merchant")
     max_page_bytes: int = Field(3_000_000, ge=1024, description="decoded bytes kept per page")
     max_total_bytes: int = Field(30_000_000, ge=1024, description="decoded bytes per merchant")
     request_timeout: float = Field(15.0, gt=0, description="seconds per request")
@@ -107,11 +107,13 @@ class Settings(BaseModel):
             values[name] = _parse_env(raw, field.annotation)
         if "api_key" not in values and source.get("OPENAI_API_KEY"):
             values["api_key"] = source["OPENAI_API_KEY"]
-        values.update({k: v for k, v in overrides.items() if v is not None})
+        given = {k: v for k, v in overrides.items() if v is not None}
+        from_env = set(values) - set(given)
+        values.update(given)
         try:
             return cls(**values)
         except ValidationError as exc:
-            raise ConfigError(_one_line(exc, from_env=set(values) - set(overrides))) from None
+            raise ConfigError(_one_line(exc, from_env=from_env)) from None
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied and validated."""

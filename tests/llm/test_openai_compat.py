@@ -23,8 +23,10 @@ from merchant_screen.llm.retry import (
     is_transient,
     retry_after_seconds,
 )
+from tests.conftest import RealNetworkError
 from tests.fakes.openai_server import (
     FakeOpenAIServer,
+    Reply,
     chat,
     error,
     json_answer,
@@ -353,6 +355,24 @@ async def test_native_tools_rejected_switches_to_json_protocol(
     assert "tools" not in server.requests[1]
 
 
+async def test_a_bad_tool_message_is_not_mistaken_for_missing_tool_support(
+    server: FakeOpenAIServer, make_client: MakeClient
+) -> None:
+    server.enqueue(
+        error(
+            400,
+            "Invalid parameter: messages with role 'tool' must be a response to a preceding "
+            "message with 'tool_calls'.",
+            param="messages.[2].role",
+        )
+    )
+    client = make_client(tool_protocol="native")
+    with pytest.raises(LLMUnavailableError, match="rejected the request: HTTP 400: Invalid"):
+        await client.complete(ask(tools=(LOOKUP,)))
+    assert client.tool_protocol == "native"
+    assert len(server.requests) == 1
+
+
 async def test_max_tokens_rejected_switches_to_max_completion_tokens(
     server: FakeOpenAIServer, make_client: MakeClient
 ) -> None:
@@ -371,6 +391,14 @@ async def test_max_tokens_rejected_switches_to_max_completion_tokens(
     retried = server.requests[1]
     assert retried["max_completion_tokens"] == 99
     assert "max_tokens" not in retried
+
+
+async def test_a_non_openai_endpoint_is_reported(
+    server: FakeOpenAIServer, make_client: MakeClient
+) -> None:
+    server.enqueue(Reply(body="<html>Please log in to the proxy</html>"))
+    with pytest.raises(LLMUnavailableError, match="did not answer with a chat completion"):
+        await make_client().complete(ask())
 
 
 async def test_refusal(server: FakeOpenAIServer, make_client: MakeClient) -> None:
@@ -481,3 +509,12 @@ def test_transient_classification() -> None:
     assert describe_error(_status_error(500, {}, body={"message": "boom\n  again"})) == (
         "HTTP 500: boom again"
     )
+
+
+def test_network_guard_blocks_real_endpoints(network_guard: list[str]) -> None:
+    with pytest.raises(RealNetworkError, match="only loopback is allowed"):
+        socket.create_connection(("192.0.2.1", 443), timeout=0.1)
+    with socket.socket() as sock, pytest.raises(RealNetworkError):
+        sock.connect_ex(("2001:db8::1", 443))
+    assert len(network_guard) == 2
+    network_guard.clear()  # blocked on purpose; do not fail this test at teardown

@@ -296,7 +296,10 @@ def test_og_description_is_the_fallback() -> None:
 
 
 def test_json_ld_is_parsed_flattened_and_broken_blocks_skipped() -> None:
-    graph = {"@context": "https://schema.org", "@graph": [{"@type": "Organization"}, {"@type": "WebSite"}]}
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [{"@type": "Organization"}, {"@type": "WebSite"}],
+    }
     items = [{"@type": "Product", "name": "Tee"}, {"@type": "BreadcrumbList"}]
     page = extract(
         f'<script type="application/ld+json">{json.dumps(graph)}</script>'
@@ -335,6 +338,20 @@ def test_links_are_resolved_cleaned_and_labelled() -> None:
         ("https://shop.test/p/3", "Labelled", "main", ()),
         ("https://shop.test/pages/terms", "Terms", "footer", ()),
         ("https://shop.test/policies/refund", "Refunds", "nav", ()),
+    ]
+
+
+def test_links_inside_headings_and_headings_inside_links() -> None:
+    page = extract(
+        '<h2><a href="/shop">Shop</a> now</h2><a href="/p/1"><h3>Tee</h3> $20</a>'
+        '<h1><a href="/a">A</a><a href="/b">A</a></h1>'
+    )
+    assert page.headings == ("Shop now", "Tee", "AA")
+    assert [(link.url.rsplit("/", 1)[1], link.text) for link in page.links] == [
+        ("shop", "Shop"),
+        ("1", "Tee $20"),
+        ("a", "A"),
+        ("b", "A"),
     ]
 
 
@@ -394,7 +411,10 @@ def test_language(html: str, language: str | None) -> None:
         ),
         ('<meta name="generator" content="WordPress 6.5">', "wordpress"),
         ('<img src="https://static.wixstatic.com/media/a.jpg" alt="">', "wix"),
-        ('<link href="https://static1.squarespace.com/static/x.css" rel="stylesheet">', "squarespace"),
+        (
+            '<link href="https://static1.squarespace.com/static/x.css" rel="stylesheet">',
+            "squarespace",
+        ),
         ('<script src="https://cdn11.bigcommerce.com/s-abc/x.js"></script>', "bigcommerce"),
         ('<script type="text/x-magento-init">{}</script>', "magento"),
         ('<meta name="generator" content="PrestaShop">', "prestashop"),
@@ -415,7 +435,9 @@ def test_next_data_and_script_bytes() -> None:
 
 
 def test_state_is_filled_for_a_normal_page() -> None:
-    body = "".join(f"<p>Product {i}: a sturdy canvas tote bag for groceries.</p>" for i in range(20))
+    body = "".join(
+        f"<p>Product {i}: a sturdy canvas tote bag for groceries.</p>" for i in range(20)
+    )
     page = extract(f"<html lang=en><body>{body}</body></html>")
     assert page.state == "ok"
     assert page.state_reason
@@ -434,6 +456,12 @@ def test_huge_inline_script_is_counted_not_read() -> None:
     page = extract(f"<script>{script}</script><p>tiny</p>")
     assert page.script_bytes == len(script)
     assert page.text == "tiny"
+
+
+@pytest.mark.parametrize("url", ["", "not a url", "http://[::1", "ftp://files.test/x"])
+def test_odd_page_urls_do_not_raise(url: str) -> None:
+    page = extract_page('<a href="/x">x</a><a href="https://ok.test/y">y</a><p>text</p>', url)
+    assert [link.url for link in page.links][-1] == "https://ok.test/y"
 
 
 def test_lone_surrogates_and_nul_bytes() -> None:
@@ -486,7 +514,10 @@ def test_extract_page_never_raises_on_tag_soup(html: str) -> None:
     _check_invariants(extract_page(html, URL))
 
 
-@given(st.binary(max_size=3000), st.one_of(st.none(), st.sampled_from(["text/html", "text/html; charset=utf-16"])))
+@given(
+    st.binary(max_size=3000),
+    st.one_of(st.none(), st.sampled_from(["text/html", "text/html; charset=utf-16"])),
+)
 @settings(max_examples=200, deadline=None)
 def test_extract_page_never_raises_on_bytes(body: bytes, content_type: str | None) -> None:
     _check_invariants(extract_page(body, URL, content_type=content_type))

@@ -83,7 +83,14 @@ RECAPTCHA_WALL = """<html><head><title>shop.test</title>
 @pytest.mark.parametrize(
     "html",
     [CLOUDFLARE_CHALLENGE, CLOUDFLARE_BLOCK, AKAMAI_DENIED, DATADOME, PERIMETERX, RECAPTCHA_WALL],
-    ids=["cloudflare-challenge", "cloudflare-block", "akamai", "datadome", "perimeterx", "recaptcha"],
+    ids=[
+        "cloudflare-challenge",
+        "cloudflare-block",
+        "akamai",
+        "datadome",
+        "perimeterx",
+        "recaptcha",
+    ],
 )
 def test_bot_walls(html: str) -> None:
     page = extract_page(html, URL)
@@ -175,6 +182,42 @@ def test_footer_age_notice_on_a_catalogue_is_ok() -> None:
     assert state_of(shop_page(extra=notice)) == "ok"
 
 
+def test_age_statements_and_policy_links_are_not_a_gate() -> None:
+    html = (
+        "<html><body><header><a href='/'>Home</a><a href='/shop'>Shop</a></header>"
+        "<h1>Portsmouth's flavour lab since 2016</h1><p>House-mixed liquids and a tasting bar."
+        "</p><p>You must be 18 or older to use this site.</p>"
+        "<footer><a href='/age-policy'>Age Verification Policy</a></footer></body></html>"
+    )
+    assert state_of(html) == "ok"
+
+
+def test_short_terms_page_that_mentions_age_confirmation_is_ok() -> None:
+    html = (
+        "<html><body><h1>Terms</h1><p>All products are sold for laboratory research. By placing "
+        "an order you confirm that you are over 18 and a qualified researcher.</p>"
+        "<p>You confirm your age at sign-up, and we verify it through a third party.</p>"
+        "</body></html>"
+    )
+    assert state_of(html) == "ok"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Please enter your date of birth",
+        "Are you of legal drinking age?",
+        "Confirm that you are over 18",
+        "I'm 21 or older",
+    ],
+)
+def test_age_gate_questions(question: str) -> None:
+    html = (
+        f"<html><body><div class=modal><p>{question}</p><button>Enter</button></div></body></html>"
+    )
+    assert state_of(html) == "age_gate"
+
+
 # ---------------------------------------------------------------- parked domains
 
 GODADDY_PARKED = """<!DOCTYPE html><html><head><title>shop.test</title>
@@ -238,8 +281,17 @@ SHOPIFY_PASSWORD = """<html><head><title>Luna Botanicals</title></head><body>
 <p>Are you the store owner? <a href="/admin">Log in here</a></p></body></html>"""
 
 
+NGINX_DEFAULT = """<!DOCTYPE html><html><head><title>Welcome to nginx!</title></head><body>
+<h1>Welcome to nginx!</h1><p>If you see this page, the nginx web server is successfully installed
+and working. Further configuration is required.</p><p>For online documentation and support please
+refer to <a href="http://nginx.org/">nginx.org</a>.</p><p><em>Thank you for using nginx.</em></p>
+</body></html>"""
+
+
 @pytest.mark.parametrize(
-    "html", [COMING_SOON, MAINTENANCE, SHOPIFY_PASSWORD], ids=["coming-soon", "maintenance", "shopify"]
+    "html",
+    [COMING_SOON, MAINTENANCE, SHOPIFY_PASSWORD, NGINX_DEFAULT],
+    ids=["coming-soon", "maintenance", "shopify", "nginx"],
 )
 def test_under_construction(html: str) -> None:
     assert state_of(html) == "under_construction"

@@ -67,7 +67,8 @@ async def crawl(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     lexicon = ctx.lexicon
 
     def interest(text: str) -> float:
-        return min(3.0, sum(score_categories(find_hits(lexicon, text.lower())).values()))
+        readable = text.replace("-", " ").replace("_", " ").replace("/", " ")
+        return min(3.0, sum(score_categories(find_hits(lexicon, readable)).values()))
 
     crawler = SiteCrawler(state["url"], ctx.settings, ctx.fetcher, interest)
     ctx.crawler = crawler

@@ -9,6 +9,7 @@ A case line::
      "split": "dev", "notes": "..."}
 
 ``sites/<id>/`` mirrors URL paths (see ``site_file``). ``load_dataset`` validates every line
+(schema, unique ids and hosts, ``index.html`` and every evidence page present, ``_server.json``)
 and raises ``ConfigError`` with ``file:line`` on the first problem.
 """
 

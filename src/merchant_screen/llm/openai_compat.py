@@ -42,6 +42,11 @@ OPENAI_BASE_URL = "https://api.openai.com/v1"
 _PLACEHOLDER_KEY = "not-needed"  # local servers ignore the key, the SDK insists on one
 _FALLBACK_STATUS = frozenset({400, 422, 500})
 _TOOL_WORDS = re.compile(r"\b(tools?|tool_choice|functions?)\b")
+# How servers say "I can't do that" (Ollama, llama.cpp without --jinja, vLLM, strict schemas);
+# without one of these a message about tools is a bad request, not a missing feature.
+_REFUSAL_WORDS = re.compile(
+    r"support|requires?\b|jinja|not (permitted|allowed)|unrecogni[sz]ed|unknown"
+)
 _FORMAT_WORDS = ("response_format", "json_schema", "json_object")
 
 ToolProtocolSetting = Literal["auto", "native", "json"]
@@ -196,7 +201,12 @@ class OpenAICompatClient:
         else:  # passthrough only lets rejections through; keep mypy and readers certain
             raise LLMUnavailableError(f"{self._base_url} failed: {describe_error(exc)}") from exc
 
-    def _to_response(self, completion: ChatCompletion, seconds: float) -> LLMResponse:
+    def _to_response(self, completion: object, seconds: float) -> LLMResponse:
+        if not isinstance(completion, ChatCompletion):
+            raise LLMUnavailableError(
+                f"{self._base_url} did not answer with a chat completion "
+                "(is it an OpenAI-compatible endpoint?)"
+            )
         if not completion.choices:
             raise LLMOutputError(f"{self._base_url} returned a completion without choices")
         choice = completion.choices[0]
@@ -240,8 +250,14 @@ def _rejection(exc: BaseException, kwargs: dict[str, Any]) -> Rejection | None:
         if name in kwargs and client_error and (param == name or f"'{name}'" in text):
             return name
     mentions_support = "support" in text
-    mentions_tools = param in ("tools", "tool_choice") or _TOOL_WORDS.search(text) is not None
-    if "tools" in kwargs and mentions_tools and (client_error or mentions_support):
+    if "tools" in kwargs and (
+        param in ("tools", "tool_choice")
+        or (
+            _TOOL_WORDS.search(text)
+            and _REFUSAL_WORDS.search(text)
+            and (client_error or mentions_support)
+        )
+    ):
         return "tools"
     if "response_format" in kwargs and (
         param == "response_format"

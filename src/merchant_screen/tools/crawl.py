@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -270,8 +271,10 @@ class SiteCrawler:
             if not batch:
                 break
             for c in batch:
-                del self._frontier[dedupe_key(c.url)]
-            results = await asyncio.gather(*(self._fetch_candidate(c) for c in batch),
+                key = dedupe_key(c.url)
+                del self._frontier[key]
+                self._seen.add(key)  # before fetching: pages in flight must not be re-offered
+            results = await asyncio.gather(*(self._download(c) for c in batch),
                                            return_exceptions=True)
             for c, outcome in zip(batch, results, strict=True):
                 if isinstance(outcome, BlockedURLError):
@@ -281,6 +284,8 @@ class SiteCrawler:
                     self._record_error(c, outcome)
                 elif isinstance(outcome, BaseException):
                     raise outcome
+                else:
+                    self._accept(c, outcome)
         for c in self._frontier.values():
             self._skip(c.url, "budget")
 
@@ -307,36 +312,53 @@ class SiteCrawler:
                     if same_site(target, self.domain):
                         self._sitemap_urls += 1
                         self._offer(Candidate(target, classify_link(target), depth=1,
-                                              found_on=url, from_sitemap=True))
+                                              found_on=url, from_sitemap=True,
+                                              interest=self._interest(target)))
 
     async def _fetch_candidate(self, c: Candidate) -> CrawledPage:
+        """Fetch one candidate and record it (used for the homepage and agent requests)."""
+        return self._accept(c, await self._download(c))
+
+    async def _download(self, c: Candidate) -> FetchResult | None:
+        """The network part (safe to run concurrently); None when robots.txt forbids it."""
         if not self._robots.allowed(c.url, self._settings.user_agent):
-            self._skip(c.url, "robots")
-            crawled = CrawledPage(url=c.url, requested_url=c.url, status=None,
-                                  state="blocked_robots", state_reason="disallowed by robots.txt",
-                                  kind=c.kind, depth=c.depth)
-            self._pages.append(crawled)
-            return crawled
+            return None
         limit = max(1024, min(self._settings.max_page_bytes,
                               self._settings.max_total_bytes - self._bytes))
-        result = await self._fetcher.fetch(c.url, max_bytes=limit, site=self.domain)
-        self._bytes += len(result.body)
+        return await self._fetcher.fetch(c.url, max_bytes=limit, site=self.domain)
+
+    def _accept(self, c: Candidate, result: FetchResult | None) -> CrawledPage:
+        """Record a downloaded page: byte budget, extraction, de-duplication, new links.
+        Runs in batch order, so a crawl of the same site is the same crawl every time."""
+        if result is None:
+            self._skip(c.url, "robots")
+            blocked = CrawledPage(url=c.url, requested_url=c.url, status=None,
+                                  state="blocked_robots", state_reason="disallowed by robots.txt",
+                                  kind=c.kind, depth=c.depth)
+            self._pages.append(blocked)
+            return blocked
+        body, truncated = result.body, result.truncated
+        room = max(0, self._settings.max_total_bytes - self._bytes)
+        if len(body) > room:
+            body, truncated = body[:room], True
+        self._bytes += len(body)
         page = None
-        if result.body and is_html(result.content_type) and not result.offsite:
-            page = extract_page(result.body, result.final_url, content_type=result.content_type)
+        if body and is_html(result.content_type) and not result.offsite:
+            page = extract_page(body, result.final_url, content_type=result.content_type)
         state, reason = _state_for(result, page)
         crawled = CrawledPage(
             url=result.final_url, requested_url=c.url, status=result.status, state=state,
-            state_reason=reason, kind=c.kind, depth=c.depth, bytes=len(result.body),
+            state_reason=reason, kind=c.kind, depth=c.depth, bytes=len(body),
             content_type=result.content_type.split(";")[0].strip(),
             fetched_at=result.fetched_at,
-            sha256=hashlib.sha256(result.body).hexdigest() if result.body else None,
+            sha256=hashlib.sha256(body).hexdigest() if body else None,
             title=page.title if page else "", language=page.language if page else None,
-            truncated=result.truncated, from_cache=result.from_cache,
+            truncated=truncated, from_cache=result.from_cache,
             elapsed_ms=round(result.elapsed * 1000, 1),
-            redirected_to=result.offsite, page=page, body=result.body or None,
+            redirected_to=result.offsite, page=page, body=body or None,
         )
-        self._seen.add(dedupe_key(result.final_url))
+        with contextlib.suppress(ScreenError):
+            self._seen.add(dedupe_key(result.final_url))
         if page is not None and state in ("ok", "age_gate"):
             crawled = self._dedupe_content(crawled, page)
         self._pages.append(crawled)
@@ -371,8 +393,19 @@ class SiteCrawler:
         if key in self._seen:
             return
         known = self._frontier.get(key)
-        if known is None or (c.depth, -c.interest) < (known.depth, -known.interest):
+        if known is None:
             self._frontier[key] = c
+            return
+        # The same page reached again: keep the best of what each route tells about it.
+        linked = c if not c.from_sitemap else known
+        self._frontier[key] = replace(
+            linked,
+            depth=min(c.depth, known.depth),
+            interest=max(c.interest, known.interest),
+            anchor=linked.anchor or c.anchor or known.anchor,
+            kind=linked.kind if linked.kind != "other" else (c.kind if c.kind != "other" else known.kind),
+            from_sitemap=c.from_sitemap and known.from_sitemap,
+        )
 
     def _record_error(self, c: Candidate, exc: Exception, state: PageState = "error") -> None:
         message = str(exc)
@@ -391,6 +424,21 @@ class SiteCrawler:
         return sum(1 for p in self._pages if p.status is not None)
 
 
+def default_interest() -> InterestFn:
+    """Link interest from the default policy lexicon: anchors and paths that name a policy
+    category ("ammunition", "delta-8", "replica") are fetched before neutral ones."""
+    from merchant_screen.policy.lexicon import compile_lexicon, find_hits, score_categories
+    from merchant_screen.policy.loader import load_policy
+
+    lexicon = compile_lexicon(load_policy(None))
+
+    def interest(text: str) -> float:
+        readable = text.replace("-", " ").replace("_", " ").replace("/", " ")
+        return min(3.0, sum(score_categories(find_hits(lexicon, readable)).values()))
+
+    return interest
+
+
 def _join(base: str, path: str) -> str:
     scheme, rest = base.split("://", 1)
     return f"{scheme}://{rest.split('/', 1)[0]}{path}"
@@ -401,6 +449,8 @@ async def crawl_site(url: str, settings: Settings | None = None, *,
                      interest: InterestFn | None = None) -> CrawlResult:
     """Crawl one merchant site. Raises InvalidURLError / BlockedURLError for refused input."""
     settings = settings or Settings.from_env()
+    if interest is None:
+        interest = default_interest()
     if fetcher is not None:
         return await SiteCrawler(url, settings, fetcher, interest).run()
     async with open_fetcher(settings) as own:

@@ -503,12 +503,12 @@ class _Walker:
     def _leave(self, exit_: _Exit) -> None:
         if exit_.block:
             self._newline()
+        # Captures nest like the elements that opened them, so the last one is ours.
         if exit_.anchor is not None:
-            self.captures.remove(exit_.anchor.parts)
-            self.open_anchors.remove(exit_.anchor)
-            self.anchors.append(exit_.anchor)
+            self.captures.pop()
+            self.anchors.append(self.open_anchors.pop())
         if exit_.heading is not None:
-            self.captures.remove(exit_.heading)
+            self.captures.pop()
             if heading := collapse_ws("".join(exit_.heading)):
                 self.headings.append(heading)
         if exit_.region is not None:

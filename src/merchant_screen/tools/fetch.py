@@ -167,28 +167,32 @@ class Fetcher:
     def limiter(self) -> HostLimiter:
         return self._limiter
 
-    async def fetch(self, url: str, *, max_bytes: int, site: str | None, body_for: str = "html") -> FetchResult:
+    async def fetch(self, url: str, *, max_bytes: int, site: str | None, body_for: str = "html",
+                    retry_status: bool = True) -> FetchResult:
         """GET ``url`` following same-site redirects. ``body_for`` is "html" (read bodies of
-        HTML pages only) or "text" (read any textual body: robots.txt, sitemaps)."""
+        HTML pages only) or "text" (read any textual body: robots.txt, sitemaps).
+        ``retry_status=False`` retries connection failures only, not 429/5xx answers."""
         key = cache_key("fetch", url, max_bytes, site, body_for, self._options.user_agent,
                         self._options.cache_tag)
         if self._cache is not None:
             hit = self._cache.get(key)
             if hit is not None:
                 return FetchResult.from_meta(*hit)
-        result = await self._follow(url, max_bytes=max_bytes, site=site, body_for=body_for)
+        result = await self._follow(url, max_bytes=max_bytes, site=site, body_for=body_for,
+                                    retry_status=retry_status)
         cacheable = result.status is not None and result.status not in RETRY_STATUSES and result.status < 500
         if self._cache is not None and cacheable:
             self._cache.set(key, result.meta(), result.body)
         return result
 
-    async def _follow(self, url: str, *, max_bytes: int, site: str | None, body_for: str) -> FetchResult:
+    async def _follow(self, url: str, *, max_bytes: int, site: str | None, body_for: str,
+                      retry_status: bool) -> FetchResult:
         started = time.monotonic()
         current = check_url(url)
         chain: list[str] = []
         attempts_total = 0
         while True:
-            raw, attempts = await self._exchange(current, max_bytes, body_for)
+            raw, attempts = await self._exchange(current, max_bytes, body_for, retry_status)
             attempts_total += attempts
             location = raw.headers.get("location")
             if raw.status in (301, 302, 303, 307, 308) and location:
@@ -216,7 +220,8 @@ class Fetcher:
             elapsed=round(time.monotonic() - started, 4), attempts=attempts,
         )
 
-    async def _exchange(self, url: str, max_bytes: int, body_for: str) -> tuple[_Raw, int]:
+    async def _exchange(self, url: str, max_bytes: int, body_for: str,
+                        retry_status: bool) -> tuple[_Raw, int]:
         opts = self._options
 
         def wait(state: RetryCallState) -> float:
@@ -230,7 +235,8 @@ class Fetcher:
         retrying = AsyncRetrying(
             stop=stop_after_attempt(opts.attempts),
             wait=wait,
-            retry=retry_if_exception(_is_transient) | retry_if_result(lambda r: r.status in RETRY_STATUSES),
+            retry=retry_if_exception(_is_transient)
+            | retry_if_result(lambda r: retry_status and r.status in RETRY_STATUSES),
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
             reraise=True,
         )

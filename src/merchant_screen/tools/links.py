@@ -80,7 +80,7 @@ _ANCHOR_KINDS: tuple[tuple[LinkKind, re.Pattern[str]], ...] = (
 )
 _SKIP_EXT = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|ico|bmp|tiff?|pdf|zip|gz|rar|7z|exe|dmg|apk|mp[34]|m4a|mov|avi|"
-    r"wav|ogg|webm|woff2?|ttf|eot|otf|css|js|json|rss|atom|csv|xlsx?|docx?|pptx?)$"
+    r"wav|ogg|webm|woff2?|ttf|eot|otf|css|js|json|rss|atom|csv|xlsx?|docx?|pptx?|xml|txt)$"
 )
 # Whole path segments that never hold policy evidence (accounts, carts, feeds, admin).
 _SKIP_SEGMENTS = frozenset({

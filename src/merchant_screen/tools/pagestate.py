@@ -9,6 +9,7 @@ stays ``ok``. Rules run in a fixed order; the first that fires wins.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from merchant_screen.tools.pages import ExtractedPage, PageState
 
@@ -96,6 +97,14 @@ _CONSTRUCTION_PHRASES = (
     "under maintenance",
     "maintenance mode",
     "scheduled maintenance",
+    "future home of something",
+    "welcome to nginx",
+    "successfully installed and working",
+    "apache2 ubuntu default page",
+    "apache2 debian default page",
+    "test page for the apache http server",
+    "default web site page",
+    "domain default page",
 )
 
 _LOGIN_PHRASES = (
@@ -116,13 +125,28 @@ _LOGIN_PHRASES = (
     "authorised users only",
 )
 
-_AGE_PHRASES = re.compile(
-    r"are you (?:over |at least )?(?:18|19|21)|legal (?:drinking |smoking )?age|"
-    r"you must be (?:over |at least )?(?:18|19|21)|confirm (?:that )?you are (?:over |at least )?"
-    r"(?:18|19|21)|(?:verify|confirm) your age|age verification|enter your (?:date of )?birth|"
-    r"i(?: am|'m) (?:over |at least )?(?:18|19|21)|(?:18|19|21)\+? years (?:of age )?(?:or|and) "
-    r"(?:older|over)|over the age of (?:18|19|21)"
+# Questions and confirmations an age gate asks; statements such as "you must be 21 to buy"
+# or an "Age verification policy" link are not gates.
+_AGE_QUESTIONS = re.compile(
+    r"are you (?:over |at least )?(?:18|19|21)\b|are you of (?:legal |drinking |smoking )+age|"
+    r"(?:confirm|verify) (?:that )?you are (?:over |at least |of )?(?:18|19|21|legal)|"
+    r"(?:confirm|verify|enter) your (?:age|date of birth|birth ?date|year of birth)|"
+    r"i(?: am|'m) (?:over |at least )?(?:18|19|21)\b|i(?: am|'m) of (?:legal |drinking |smoking )+age"
 )
+
+_AGE_PROMPT_STARTS = (
+    "are you",
+    "please",
+    "confirm",
+    "verify",
+    "enter",
+    "i am",
+    "i'm",
+    "yes",
+    "by entering",
+    "to enter",
+)
+_AGE_PROMPT_MAX_CHARS = 120
 
 _APP_ROOT = re.compile(
     r"<div[^>]*\sid\s*=\s*[\"']?(?:root|app|__next|__nuxt|svelte|___gatsby|q-app)\b|<app-root\b"
@@ -151,12 +175,26 @@ _AGE_OTHER_TEXT_LIMIT = 700
 _JS_LIMIT = 200
 _JS_WITH_DATA_LIMIT = 40
 _EMPTY_LIMIT = 60
-# A page with this many links is a navigable site, not a login wall or a placeholder.
-_FEW_LINKS = 15
+# A page with this many links into its own site is navigable, not a wall or a placeholder.
+_NAVIGABLE_LINKS = 8
 
 
 def _first(phrases: tuple[str, ...], haystack: str) -> str | None:
     return next((phrase for phrase in phrases if phrase in haystack), None)
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).netloc.lower().removeprefix("www.")
+    except ValueError:
+        return ""
+
+
+def _navigable(page: ExtractedPage) -> bool:
+    """Whether the page links to at least a handful of distinct pages on its own site."""
+    own = _host(page.url)
+    targets = {link.url for link in page.links if _host(link.url) == own}
+    return len(targets) >= _NAVIGABLE_LINKS
 
 
 def _has_product_data(page: ExtractedPage) -> bool:
@@ -196,41 +234,48 @@ def _parked(page: ExtractedPage, text: str, markup: str) -> str | None:
 
 def _under_construction(page: ExtractedPage, text: str) -> str | None:
     size = len(page.text)
-    if len(page.links) >= _FEW_LINKS:
-        return None
     headline = "\n".join((page.title, *page.headings)).lower().replace("\u2019", "'")
+    reason = None
     if size < _CONSTRUCTION_HEADLINE_LIMIT and (phrase := _first(_CONSTRUCTION_PHRASES, headline)):
-        return f"placeholder headline ({phrase!r}) and little content"
-    if size < _CONSTRUCTION_LIMIT and (phrase := _first(_CONSTRUCTION_PHRASES, text)):
-        return f"placeholder text ({phrase!r}) and little content"
-    return None
+        reason = f"placeholder headline ({phrase!r}) and little content"
+    elif size < _CONSTRUCTION_LIMIT and (phrase := _first(_CONSTRUCTION_PHRASES, text)):
+        reason = f"placeholder text ({phrase!r}) and little content"
+    return None if reason is None or _navigable(page) else reason
 
 
 def _login_wall(page: ExtractedPage, text: str) -> str | None:
     size = len(page.text)
-    if len(page.links) >= _FEW_LINKS:
-        return None  # a navigable site with a login box somewhere, not a wall
     has_password = any(form.has_password for form in page.forms)
-    phrase = _first(_LOGIN_PHRASES, text)
+    phrase = _first(_LOGIN_PHRASES, text) if size < _LOGIN_PHRASE_LIMIT else None
+    reason = None
     if has_password and size < _LOGIN_LIMIT:
-        return "a password form and little other content"
-    if has_password and phrase and size < _LOGIN_PHRASE_LIMIT:
-        return f"a password form and {phrase!r}"
-    if phrase and size < _LOGIN_LIMIT // 2:
-        return f"{phrase!r} and little other content"
-    return None
+        reason = "a password form and little other content"
+    elif has_password and phrase:
+        reason = f"a password form and {phrase!r}"
+    elif phrase and size < _LOGIN_LIMIT // 2:
+        reason = f"{phrase!r} and little other content"
+    # A site that links to many of its own pages has a login box somewhere, not a wall.
+    return None if reason is None or _navigable(page) else reason
+
+
+def _is_age_prompt(line: str) -> bool:
+    """A short line that asks for age: a question, or an instruction / answer that opens
+    with the gate's words (not a sentence of terms that merely mentions age)."""
+    if len(line) > _AGE_PROMPT_MAX_CHARS or not _AGE_QUESTIONS.search(line):
+        return False
+    return line.endswith("?") or line.startswith(_AGE_PROMPT_STARTS)
 
 
 def _age_gate(page: ExtractedPage, text: str) -> str | None:
-    if not _AGE_PHRASES.search(text):
+    if not _AGE_QUESTIONS.search(text):
         return None
     lines = text.splitlines()
-    age_lines = [line for line in lines if _AGE_PHRASES.search(line)]
-    if not age_lines:
+    prompts = [line for line in lines if _is_age_prompt(line)]
+    if not prompts:
         return None
-    other = sum(len(line) for line in lines if not _AGE_PHRASES.search(line))
+    other = sum(len(line) for line in lines if not _AGE_QUESTIONS.search(line))
     if other < _AGE_OTHER_TEXT_LIMIT:
-        return f"age confirmation ({age_lines[0][:60]!r}) and little other content"
+        return f"age confirmation ({prompts[0][:60]!r}) and little other content"
     return None
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+from urllib.parse import urlsplit
 
 from protego import Protego
 
@@ -59,12 +60,13 @@ def parse_robots(text: str, user_agent: str, *, status: int | None = 200) -> Rob
 
 async def fetch_robots(fetcher: Fetcher, root_url: str, user_agent: str) -> Robots:
     """The robots policy for the origin of ``root_url``."""
-    robots_url = root_url.rstrip("/").split("/", 3)
-    url = "/".join(robots_url[:3]) + "/robots.txt"
-    host = robots_url[2].split("@")[-1].split(":")[0].strip("[]")
+    parts = urlsplit(root_url)
+    url = f"{parts.scheme}://{parts.netloc}/robots.txt"
     try:
+        # A 5xx robots.txt means "disallow everything" (RFC 9309): no point waiting on it.
         result = await fetcher.fetch(url, max_bytes=_ROBOTS_MAX_BYTES,
-                                     site=registrable_domain(host), body_for="text")
+                                     site=registrable_domain(parts.hostname or ""),
+                                     body_for="text", retry_status=False)
     except BlockedURLError:
         raise
     except FetchError as exc:
