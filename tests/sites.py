@@ -35,3 +35,31 @@ def settings(crawl_server: FixtureServer, tmp_path: Path) -> Settings:
         data_dir=tmp_path / "data",
         cache=False,
     )
+
+
+SMOKE = Path(__file__).parents[1] / "evals" / "datasets" / "smoke"
+
+
+@pytest.fixture(scope="session")
+def smoke_dataset() -> Dataset:
+    return load_dataset(SMOKE)
+
+
+@pytest.fixture(scope="session")
+def smoke_server(smoke_dataset: Dataset) -> Iterator[FixtureServer]:
+    with FixtureServer(smoke_dataset.host_map()) as server:
+        yield server
+
+
+@pytest.fixture
+def smoke_settings(smoke_server: FixtureServer, tmp_path: Path) -> Settings:
+    return Settings(
+        connect_to=tuple(smoke_server.connect_to()),
+        ca_bundle=smoke_server.ca_pem,
+        host_delay=0,
+        retry_max_wait=0,
+        request_timeout=3,
+        data_dir=tmp_path / "data",
+        cache=False,
+        llm_cache=False,
+    )

@@ -157,12 +157,14 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         stderr.print("error: interrupted", markup=False)
         sys.exit(130)
+    except typer.TyperException as exc:  # usage errors: typer prints its own short message
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            stderr.print(f"error: {exc.format_message()}", markup=False)
+        sys.exit(exc.exit_code)
     except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
         if verbose:
             stderr.print_exception()
         stderr.print(f"error: internal error: {type(exc).__name__}: {exc}", markup=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import time
@@ -468,6 +469,21 @@ def test_fake_server_latency_applies_to_every_call() -> None:
             body = json.load(reply)
         assert time.perf_counter() - started >= 0.2
     assert body["choices"][0]["message"]["content"] == "ok"
+
+
+async def test_fake_server_serves_concurrent_calls_in_parallel() -> None:
+    with FakeOpenAIServer(latency=0.3) as server:
+        client = OpenAICompatClient(
+            MODEL, base_url=server.base_url, api_key="k", timeout=5.0, max_retries=0
+        )
+        try:
+            started = time.perf_counter()
+            answers = await asyncio.gather(*(client.complete(ask()) for _ in range(8)))
+            elapsed = time.perf_counter() - started
+        finally:
+            await client.aclose()
+    assert [answer.content for answer in answers] == ["ok"] * 8
+    assert 0.3 <= elapsed < 1.2  # eight 300 ms calls overlap
 
 
 def _status_error(status: int, headers: dict[str, str], body: Any = None) -> openai.APIStatusError:

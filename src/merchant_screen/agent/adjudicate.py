@@ -47,12 +47,17 @@ def quote_for(answer: PassageAnswer, candidate: Candidate) -> str:
     """The model's quote if it is in the passage, else the line with the first lexicon term."""
     if answer.quote and find_quote(answer.quote, candidate["text"]):
         return answer.quote
-    lines = [line for line in candidate["text"].split("\n") if line.strip()]
-    for term in candidate["terms"]:
-        for line in lines:
-            if term.lower() in line.lower():
-                return line.strip()
-    return max(lines, key=len).strip() if lines else ""
+    lines = [line.strip() for line in candidate["text"].split("\n") if line.strip()]
+    if not lines:
+        return ""
+    terms = [t.lower() for t in candidate["terms"]]
+
+    def weight(line: str) -> tuple[int, int]:
+        low = line.lower()
+        return sum(1 for t in terms if t in low), min(len(line), 300)
+
+    best = max(lines, key=weight)
+    return best if len(best) <= 300 else best[:300].rsplit(" ", 1)[0]
 
 
 def _trim(text: str, limit: int = 900) -> str:
@@ -93,9 +98,10 @@ async def adjudicate(state: ScreenState, runtime: Runtime[RunContext]) -> dict[s
             continue
         confidence = max(a.confidence for a, _ in yes)
         quotes = [{"url": c["url"], "quote": quote_for(a, c)} for a, c in yes]
+        terms = sorted({t for _, c in yes for t in c["terms"] if t.replace(" ", "").isalnum()})
         rationale = (f"{len(yes)} of {len(pairs)} passage(s) judged to show "
-                     f"{ctx.policy.category(category_id).name}; terms: "
-                     + ", ".join(sorted({t for _, c in yes for t in c["terms"]})[:6]))
+                     f"{ctx.policy.category(category_id).name}"
+                     + (f" (terms: {', '.join(terms[:6])})" if terms else ""))
         claims.append(Claim(category=category_id, confidence=confidence, rationale=rationale,
                             quotes=quotes))
     summary = _homepage_summary(state)

@@ -168,12 +168,12 @@ async def assess(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     json_mode = ctx.protocol == "json"
     tools_left = ctx.budget.can_call_tool()
     if json_mode:
-        request = LLMRequest(messages, purpose="assess", schema=_assessment_schema(ctx, NextAction),
+        request = LLMRequest(list(messages), purpose="assess", schema=_assessment_schema(ctx, NextAction),
                              schema_name="next_action", max_tokens=1200)
     elif tools_left:
-        request = LLMRequest(messages, purpose="assess", tools=TOOL_SPECS, max_tokens=1200)
+        request = LLMRequest(list(messages), purpose="assess", tools=TOOL_SPECS, max_tokens=1200)
     else:
-        request = LLMRequest(messages, purpose="assess",
+        request = LLMRequest(list(messages), purpose="assess",
                              schema=_assessment_schema(ctx, AssessmentOut), schema_name="assessment",
                              max_tokens=1200)
     try:

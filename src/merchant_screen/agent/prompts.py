@@ -27,7 +27,7 @@ def _files() -> dict[str, str]:
     }
 
 
-def render(name: str, **variables: object) -> str:
+def render(name: str, /, **variables: object) -> str:
     """The prompt ``name`` with every ``$variable`` filled; KeyError names a missing one."""
     try:
         template = _files()[name]

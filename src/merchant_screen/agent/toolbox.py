@@ -12,11 +12,11 @@ from typing import Any
 
 from merchant_screen.agent.prompts import spotlight
 from merchant_screen.agent.search import SiteIndex, split_passages
-from merchant_screen.errors import ScreenError
+from merchant_screen.errors import BlockedURLError, ScreenError
 from merchant_screen.llm.port import ToolSpec
 from merchant_screen.policy.model import Policy
 from merchant_screen.tools.crawl import CrawlResult, SiteCrawler
-from merchant_screen.tools.urls import host_of, registrable_domain
+from merchant_screen.tools.urls import host_of
 
 __all__ = ["TOOL_SPECS", "Toolbox", "domain_facts"]
 
@@ -103,6 +103,8 @@ class Toolbox:
             return json.dumps(result, ensure_ascii=False)
         except TypeError as exc:
             return _error(f"bad arguments for {name}: {exc}")
+        except BlockedURLError as exc:
+            return _error(f"blocked: {exc}")
         except ScreenError as exc:
             return _error(str(exc))
         except Exception as exc:  # noqa: BLE001 - a tool error must never crash the run
@@ -152,6 +154,3 @@ class Toolbox:
 def _error(message: str) -> str:
     return json.dumps({"error": message})
 
-
-def site_domain(url: str) -> str:
-    return registrable_domain(host_of(url))

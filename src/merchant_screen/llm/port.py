@@ -31,8 +31,14 @@ class ToolSpec:
     parameters: dict[str, Any]
 
     def openai(self) -> dict[str, Any]:
-        return {"type": "function", "function": {"name": self.name,
-                "description": self.description, "parameters": self.parameters}}
+        return {
+            "type": "function",
+            "function": {
+                "name": self.name,
+                "description": self.description,
+                "parameters": self.parameters,
+            },
+        }
 
 
 @dataclass(frozen=True)
@@ -49,9 +55,11 @@ class TokenUsage:
     cached_tokens: int = 0
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
-        return TokenUsage(self.input_tokens + other.input_tokens,
-                          self.output_tokens + other.output_tokens,
-                          self.cached_tokens + other.cached_tokens)
+        return TokenUsage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.cached_tokens + other.cached_tokens,
+        )
 
 
 @dataclass(frozen=True)
@@ -92,16 +100,14 @@ class LLMClient(Protocol):
 
     @property
     def tool_protocol(self) -> ToolProtocol:
-        """"native" if the endpoint returns tool_calls, else "json" (next-action protocol)."""
+        """ "native" if the endpoint returns tool_calls, else "json" (next-action protocol)."""
         ...
 
     @property
-    def is_local(self) -> bool:
-        ...
+    def is_local(self) -> bool: ...
 
     async def complete(self, request: LLMRequest) -> LLMResponse:
         """Raise LLMUnavailableError (config, network, quota) or LLMOutputError."""
         ...
 
-    async def aclose(self) -> None:
-        ...
+    async def aclose(self) -> None: ...

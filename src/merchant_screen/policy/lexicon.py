@@ -1,8 +1,9 @@
 """Deterministic candidate detection with the policy lexicon: pure functions, no I/O.
 
-``compile_lexicon`` turns every phrase of every category into one prefix-tree regex (plus the
-regex entries as further alternatives), so ``find_hits`` reads a page in a single scan of its
-lowercased text. Matching rules:
+``compile_lexicon`` turns every phrase of every category into one prefix-tree regex, with each
+regex entry filed under the literal prefixes (or the first-character class) it can start
+with, so ``find_hits`` reads a page in one scan of its lowercased text and a word start only
+tries the few entries that fit it. Matching rules:
 
 * A hit starts where a word starts and ends where a word ends (Unicode word characters).
 * Words of a phrase match across any run of whitespace (line breaks included) or a hyphen;
@@ -22,10 +23,12 @@ below zero): exclusions weigh against evidence where they stand, not page-wide.
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from merchant_screen.policy.model import Policy
 
@@ -49,6 +52,14 @@ _ATOM_RE = {
 _HYPHENS = frozenset("-‐‑–")
 _APOSTROPHES = frozenset("'’")
 _SPACE = re.compile(r"\s+")
+_PARSER: Any = importlib.import_module("re._parser")
+_ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
+_REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
+_CATEGORY_CHARS = {"CATEGORY_DIGIT": "0123456789", "CATEGORY_SPACE": " \t\n\r\f\v"}
+_FIRST_CHARS = 16  # most ASCII first characters a regex without a literal prefix is filed under
+_NON_ASCII = r"[^\x00-\x7f]"
+_PREFIX_CHARS = 8  # longest literal prefix a regex is filed under
+_PREFIX_SET = 48  # most literal prefixes one regex is filed under
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +118,7 @@ class _Node:
     name: str | None = None
     entries: list[_Entry] = field(default_factory=list)
     source: str = ""
+    hooks: list[str] = field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=8)
@@ -114,7 +126,6 @@ def compile_lexicon(policy: Policy) -> Lexicon:
     """Compile every category's lexicon and negative lexicon into one scanner."""
     root = _Node()
     regexes: dict[str, list[_Entry]] = {}
-    count = 0
     for category in policy.categories:
         for negative, terms in ((False, category.lexicon), (True, category.negative_lexicon)):
             for term in terms:
@@ -125,23 +136,21 @@ def compile_lexicon(policy: Policy) -> Lexicon:
                 atoms = _atoms(term.term or "")
                 node = _insert(root, atoms)
                 if node.name is None:
-                    node.name, node.source = f"t{count}", _atom_regex(atoms)
-                    count += 1
+                    node.name, node.source = f"t{id(node)}", _atom_regex(atoms)
                 node.entries.append(entry)
     names = tuple(f"r{i}" for i in range(len(regexes)))
-    alternatives = [_emit_kids(root)] if root.kids else []
-    alternatives += [f"(?:{rx})(?P<{n}>)(?!\\w)" for n, rx in zip(names, regexes, strict=True)]
-    entries: dict[str, tuple[_Entry, ...]] = dict(zip(names, map(tuple, regexes.values()), strict=True))
+    entries = {n: tuple(e) for n, e in zip(names, regexes.values(), strict=True)}
     prefixes: dict[str, tuple[_Prefix, ...]] = {}
     _collect(root, (), entries, prefixes)
+    scan = "|".join(_branches(root, list(regexes))) or "(?!)"
     return Lexicon(
         categories=policy.ids,
-        pattern=re.compile(r"\b(?=" + ("|".join(alternatives) or "(?!)") + ")"),
+        pattern=re.compile(rf"\b(?={scan})"),
         entries=entries,
         prefixes=prefixes,
         regex_names=names,
-        regex_any=re.compile("|".join(alternatives[-len(names) :])) if names else None,
-        regex_single={n: re.compile(f"(?:{rx})(?!\\w)") for n, rx in zip(names, regexes, strict=True)},
+        regex_any=re.compile("|".join(map(_regex_branch, regexes, names))) if names else None,
+        regex_single={n: re.compile(rf"(?:{rx})(?!\w)") for n, rx in zip(names, regexes, strict=True)},
     )
 
 
@@ -252,22 +261,20 @@ def _line_end(text: str, position: int) -> int:
 def _resolve(lexicon: Lexicon, low: str, match: re.Match[str]) -> list[_Found]:
     """Every entry that matches where ``match`` starts: the longest phrase, the shorter
     phrases it begins with, and each matching regex."""
-    name = match.lastgroup
-    if name is None:
-        return []
-    start, found = match.start(), [(lexicon.entries[name], match.end(name))]
-    later = lexicon.regex_names
-    if name.startswith("t"):
+    name, start = match.lastgroup, match.start()
+    found: list[_Found] = []
+    if name is not None and name.startswith("t"):
+        found.append((lexicon.entries[name], match.end(name)))
         for pattern, entries in lexicon.prefixes.get(name, ()):
             shorter = pattern.match(low, start)
             if shorter:
                 found.append((entries, shorter.end()))
-        regex = lexicon.regex_any.match(low, start) if lexicon.regex_any else None
-        if regex is None or regex.lastgroup is None:
-            return found
-        name = regex.lastgroup
-        found.append((lexicon.entries[name], regex.end(name)))
-    for other in later[later.index(name) + 1 :]:
+    regex = lexicon.regex_any.match(low, start) if lexicon.regex_any else None
+    if regex is None or regex.lastgroup is None:
+        return found
+    first = regex.lastgroup
+    found.append((lexicon.entries[first], regex.end(first)))
+    for other in lexicon.regex_names[int(first[1:]) + 1 :]:
         extra = lexicon.regex_single[other].match(low, start)
         if extra:
             found.append((lexicon.entries[other], extra.end()))
@@ -310,6 +317,57 @@ def _lower(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+# --- building the scanner -------------------------------------------------------------------
+
+
+def _branches(root: _Node, regexes: list[str]) -> list[str]:
+    """The scanner's top-level branches, one per first character.
+
+    Under each character the phrase tree is tried first, then a second tree of regex literal
+    prefixes whose nodes hold the regexes starting with that prefix; a regex is only tried
+    where the text already shows its prefix, from which it looks back to the word start. A
+    regex with no literal prefix is filed under each ASCII character it can start with (e.g.
+    the ten digits for ``\\d``) plus one branch for any non-ASCII first character, or tried
+    at every word start when even that cannot be told. A phrase always wins over a regex at
+    the same start, so the resolver needs no second look for phrases.
+    """
+    hooks, wide, unfiled = _Node(), [], []
+    for index, regex in enumerate(regexes):
+        starts = _literal_prefixes(regex)
+        first = None if starts else _first_chars(regex)
+        if first is not None:
+            starts = set(first[0])
+            if first[1]:
+                wide.append(_regex_branch(regex, f"r{index}w"))
+        elif not starts:
+            unfiled.append(_regex_branch(regex, f"r{index}u"))
+        for copy, prefix in enumerate(sorted(starts)):
+            node = _insert(hooks, tuple(prefix))
+            node.hooks.append(_regex_branch(regex, f"r{index}c{copy}"))
+    branches = []
+    for char in sorted(set(root.kids) | set(hooks.kids)):
+        options = [_emit(root.kids[char], char)] if char in root.kids else []
+        if char in hooks.kids:
+            options.append(_emit_hooks(hooks.kids[char], 1))
+        branches.append(re.escape(char) + _group(options))
+    if wide:
+        branches.append(_NON_ASCII + _look_back(wide, 1))
+    return branches + unfiled
+
+
+def _regex_branch(regex: str, name: str) -> str:
+    return rf"(?:{regex})(?P<{name}>)(?!\w)"
+
+
+def _look_back(alternatives: list[str], width: int) -> str:
+    """After ``width`` consumed characters, match the alternatives from where they began."""
+    return r"(?<=(?=" + "|".join(alternatives) + rf")[\s\S]{{{width}}})"
+
+
+def _group(options: list[str]) -> str:
+    return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+
 def _atoms(phrase: str) -> tuple[str, ...]:
     atoms = []
     for char in phrase:
@@ -340,16 +398,19 @@ def _insert(root: _Node, atoms: tuple[str, ...]) -> _Node:
     return node
 
 
-def _emit_kids(node: _Node) -> str:
-    parts = [(_ATOM_RE.get(a) or re.escape(a)) + _emit(kid, a) for a, kid in node.kids.items()]
-    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-
-
 def _emit(node: _Node, atom: str) -> str:
+    """The phrase tree below ``node``: longer phrases first, then the phrase ending here."""
     parts = [(_ATOM_RE.get(a) or re.escape(a)) + _emit(kid, a) for a, kid in node.kids.items()]
     if node.name is not None:
         parts.append(f"{_plural(atom)}(?P<{node.name}>)(?!\\w)")
-    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    return _group(parts)
+
+
+def _emit_hooks(node: _Node, depth: int) -> str:
+    parts = [re.escape(a) + _emit_hooks(kid, depth + 1) for a, kid in node.kids.items()]
+    if node.hooks:
+        parts.append(_look_back(node.hooks, depth))
+    return _group(parts)
 
 
 def _collect(
@@ -367,3 +428,93 @@ def _collect(
             above = (*above, (re.compile(node.source + r"(?!\w)"), entries[node.name]))
     for kid in node.kids.values():
         _collect(kid, above, entries, prefixes)
+
+
+def _literal_prefixes(regex: str) -> set[str]:
+    """Literal strings one of which starts every match of ``regex``; empty if unknown.
+
+    Reads the parse tree of CPython's private ``re._parser``; any surprise there only means
+    the regex is filed less precisely.
+    """
+    try:
+        found = _prefixes(list(_PARSER.parse(regex)), _PREFIX_CHARS)
+    except Exception:  # noqa: BLE001 - an unknown parse shape only costs speed
+        return set()
+    return set() if "" in found or len(found) > _PREFIX_SET else found
+
+
+def _prefixes(sequence: list[Any], budget: int) -> set[str]:
+    if not sequence or budget == 0:
+        return {""}
+    (op, value), rest = sequence[0], sequence[1:]
+    kind = str(op)
+    if kind == "LITERAL":
+        return {chr(value) + tail for tail in _prefixes(rest, budget - 1)}
+    if kind == "IN" and len(value) <= 4 and all(str(o) == "LITERAL" for o, _ in value):
+        tails = _prefixes(rest, budget - 1)
+        return {chr(v) + tail for _, v in value for tail in tails}
+    if kind in _ZERO_WIDTH:
+        return _prefixes(rest, budget)
+    if kind == "SUBPATTERN" and not value[1]:
+        return _prefixes(list(value[3]) + rest, budget)
+    if kind == "BRANCH":
+        found: set[str] = set()
+        for branch in value[1]:
+            found |= _prefixes(list(branch) + rest, budget)
+            if len(found) > _PREFIX_SET:
+                return {""}
+        return found
+    if kind in _REPEATS and value[0] == 0 and value[1] == 1:
+        return _prefixes(list(value[2]) + rest, budget) | _prefixes(rest, budget)
+    return {""}
+
+
+def _first_chars(regex: str) -> tuple[str, bool] | None:
+    """The ASCII characters a match of ``regex`` can start with, and whether it can also start
+    with a non-ASCII one; ``None`` if that cannot be told or the ASCII set is large."""
+    try:
+        items = _first_items(list(_PARSER.parse(regex)))
+    except Exception:  # noqa: BLE001 - an unknown parse shape only costs speed
+        return None
+    chars: set[str] = set()
+    wide = False
+    for kind, value in items or [("ANY", None)]:
+        if kind == "LITERAL":
+            low, high = value, value
+        elif kind == "RANGE":
+            low, high = value
+        elif kind == "CATEGORY" and str(value) in _CATEGORY_CHARS:
+            chars.update(_CATEGORY_CHARS[str(value)])
+            wide = True
+            continue
+        else:
+            return None
+        chars.update(map(chr, range(low, min(high, 127) + 1)))
+        wide = wide or high > 127
+    return ("".join(sorted(chars)), wide) if len(chars) <= _FIRST_CHARS else None
+
+
+def _first_items(sequence: list[Any]) -> list[tuple[str, Any]] | None:
+    """The class items a match of ``sequence`` can start with; ``None`` if it can be empty."""
+    if not sequence:
+        return None
+    (op, value), rest = sequence[0], sequence[1:]
+    kind = str(op)
+    if kind == "LITERAL":
+        return [(kind, value)]
+    if kind == "IN" and all(str(o) != "NEGATE" for o, _ in value):
+        return [(str(o), v) for o, v in value]
+    if kind in _ZERO_WIDTH:
+        return _first_items(rest)
+    if kind == "SUBPATTERN" and not value[1]:
+        return _first_items(list(value[3]) + rest)
+    if kind == "BRANCH":
+        branches = [_first_items(list(branch) + rest) for branch in value[1]]
+        return None if any(b is None for b in branches) else [i for b in branches for i in b or []]
+    if kind in _REPEATS:
+        inner = _first_items(list(value[2]) + rest if value[0] == 0 else list(value[2]))
+        if value[0] == 0:
+            skipped = _first_items(rest)
+            return None if inner is None or skipped is None else inner + skipped
+        return inner
+    return None

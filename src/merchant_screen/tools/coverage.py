@@ -46,8 +46,8 @@ _PAYMENT_DOMAINS = frozenset({
     "alibaba.com", "aliexpress.com", "dhgate.com", "mercadolibre.com", "walmart.com",
 })
 _PAYMENT_WORDS = re.compile(
-    r"\b(buy|checkout|check out|order|pay|payment|purchase|donate|add to cart|shop now|subscribe|"
-    r"book now|get it|deposit|cart)\b", re.I
+    r"\b(buy|checkout|check out|order|pay|payment|purchase|donate|add to cart|shop now|"
+    r"book now|deposit|cart)\b", re.I
 )
 
 

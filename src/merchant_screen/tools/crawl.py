@@ -244,6 +244,11 @@ class SiteCrawler:
                 self._fetcher.limiter.set_delay(host_of(self.start_url), delay)
         home = Candidate(self.start_url, "home", depth=0, found_on="")
         self._seen.add(dedupe_key(self.start_url))
+        if self._robots.unreachable is not None:
+            # The site itself did not answer: say so, rather than "blocked by robots.txt".
+            self._home_error = self._robots.unreachable
+            self._record_error(home, self._robots.unreachable)
+            return
         try:
             page = await self._fetch_candidate(home)
         except FetchError as exc:

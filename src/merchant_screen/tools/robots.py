@@ -31,6 +31,7 @@ class Robots:
     crawl_delay: float | None = None
     sitemaps: tuple[str, ...] = ()
     reason: str = ""
+    unreachable: FetchError | None = field(default=None, compare=False)
     _parser: Protego | None = field(default=None, repr=False, compare=False)
 
     def allowed(self, url: str, user_agent: str) -> bool:
@@ -70,7 +71,7 @@ async def fetch_robots(fetcher: Fetcher, root_url: str, user_agent: str) -> Robo
     except BlockedURLError:
         raise
     except FetchError as exc:
-        return Robots("disallow_all", reason=f"robots.txt unreachable: {exc}")
+        return Robots("disallow_all", reason=f"robots.txt unreachable: {exc}", unreachable=exc)
     status = result.status
     if result.offsite is not None:
         return Robots("allow_all", status=status, reason="robots.txt redirects off-site")
