@@ -1,7 +1,8 @@
 """Render the corpus-A fixture sites and their labels from the specs in ``corpus_a/``.
 
 Run from the repository root: ``python evals/tools/corpus_a.py``. Writes
-``evals/datasets/core/sites/<id>/`` for every spec and the ``a-`` lines of ``evals/datasets/core/cases.jsonl`` (other lines are kept).
+``evals/datasets/core/sites/<id>/`` for every spec and the ``a-`` lines of
+``evals/datasets/core/cases.jsonl`` (other lines are kept).
 Every labelled quote is checked against the visible text of its rendered page and every
 internal link against the rendered files; a failed check aborts the build.
 """
@@ -235,8 +236,11 @@ def main() -> int:
     cases_file = DATASET / "cases.jsonl"
     others = []
     if cases_file.exists():
-        others = [line for line in cases_file.read_text(encoding="utf-8").splitlines()
-                  if line.strip() and not json.loads(line)["id"].startswith("a-")]
+        others = [
+            line
+            for line in cases_file.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not json.loads(line)["id"].startswith("a-")
+        ]
     cases_file.write_text("\n".join(lines + others) + "\n", encoding="utf-8")
     for problem in problems:
         print(problem, file=sys.stderr)

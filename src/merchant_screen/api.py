@@ -65,8 +65,13 @@ def _declared(value: Declared | dict[str, str] | str | None) -> Declared | None:
 class Screener:
     """Shared, process-level dependencies. Use as ``async with Screener(settings) as s``."""
 
-    def __init__(self, settings: Settings | None = None, *, llm: LLMClient | None = None,
-                 policy: Policy | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        llm: LLMClient | None = None,
+        policy: Policy | None = None,
+    ) -> None:
         self.settings = settings or Settings.from_env()
         self.policy = policy or load_policy(self.settings.policy)
         self.lexicon: Lexicon = compile_lexicon(self.policy)
@@ -74,7 +79,8 @@ class Screener:
         self._stack = AsyncExitStack()
         self._fetcher: Fetcher | None = None
         self.calibrator: Calibrator | None = (
-            load_calibrator(self.settings.calibration) if self.settings.calibration else None)
+            load_calibrator(self.settings.calibration) if self.settings.calibration else None
+        )
         self.prices = load_prices(self.settings.prices)
         self.snapshots = SnapshotStore(self.settings.snapshot_path)
 
@@ -100,9 +106,15 @@ class Screener:
             return chosen  # type: ignore[return-value]
         return "evidence" if (self.llm.is_local or self.llm.model_id == "fake") else "agent"
 
-    async def screen(self, url: str, *, declared: Declared | dict[str, str] | str | None = None,
-                     trace_path: Path | None = None, run_id: str | None = None,
-                     on_event: Callable[[dict[str, Any]], None] | None = None) -> Verdict:
+    async def screen(
+        self,
+        url: str,
+        *,
+        declared: Declared | dict[str, str] | str | None = None,
+        trace_path: Path | None = None,
+        run_id: str | None = None,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+    ) -> Verdict:
         """Screen one merchant. Raises InvalidURLError/BlockedURLError for refused input,
         LLMError when the model is unavailable; an unreachable site is an ``unknown`` verdict."""
         if self._fetcher is None:
@@ -113,20 +125,42 @@ class Screener:
         llm = self.llm
         s = self.settings
         trace = Trace(run_id, trace_path, on_event)
-        budget = Budget(max_llm_calls=s.max_llm_calls, max_tokens=s.max_tokens,
-                        max_tool_calls=s.max_tool_calls)
-        context = RunContext(settings=s, llm=llm, policy=self.policy, lexicon=self.lexicon,
-                             fetcher=self._fetcher, trace=trace, budget=budget, mode=self.mode(),
-                             protocol=llm.tool_protocol, declared=_declared(declared),
-                             calibrator=self.calibrator)
-        trace.emit("screen", "start", url=url, model=llm.model_id, mode=context.mode,
-                   settings=s.fingerprint())
+        budget = Budget(
+            max_llm_calls=s.max_llm_calls, max_tokens=s.max_tokens, max_tool_calls=s.max_tool_calls
+        )
+        context = RunContext(
+            settings=s,
+            llm=llm,
+            policy=self.policy,
+            lexicon=self.lexicon,
+            fetcher=self._fetcher,
+            trace=trace,
+            budget=budget,
+            mode=self.mode(),
+            protocol=llm.tool_protocol,
+            declared=_declared(declared),
+            calibrator=self.calibrator,
+        )
+        trace.emit(
+            "screen",
+            "start",
+            url=url,
+            model=llm.model_id,
+            mode=context.mode,
+            settings=s.fingerprint(),
+        )
         try:
             state: dict[str, Any] = await build_graph().ainvoke(
-                ScreenState(url=url), context=context, config={"recursion_limit": 200})
+                ScreenState(url=url), context=context, config={"recursion_limit": 200}
+            )
             verdict = self._verdict(state, context, run_id, screened_at, started)
-            trace.emit("screen", "verdict", decision=verdict.decision, action=verdict.action,
-                       confidence=verdict.confidence)
+            trace.emit(
+                "screen",
+                "verdict",
+                decision=verdict.decision,
+                action=verdict.action,
+                confidence=verdict.confidence,
+            )
             return verdict
         except Exception as exc:
             trace.emit("screen", "error", error=f"{type(exc).__name__}: {exc}")
@@ -134,8 +168,9 @@ class Screener:
         finally:
             trace.close()
 
-    def _verdict(self, state: dict[str, Any], ctx: RunContext, run_id: str, screened_at: str,
-                 started: float) -> Verdict:
+    def _verdict(
+        self, state: dict[str, Any], ctx: RunContext, run_id: str, screened_at: str, started: float
+    ) -> Verdict:
         crawl: CrawlResult = state["crawl"]
         findings = state.get("findings") or []
         cited = {e.url for f in findings for e in f.evidence}
@@ -145,48 +180,97 @@ class Screener:
             if page.url in cited and page.body:
                 _, path = self.snapshots.put(page.body)
                 snapshot = str(path)
-            pages.append(CrawlPageRecord(url=page.url, status=page.status, state=page.state,
-                                         bytes=page.bytes, fetched_at=page.fetched_at,
-                                         sha256=page.sha256, title=page.title, kind=page.kind,
-                                         snapshot=snapshot))
+            pages.append(
+                CrawlPageRecord(
+                    url=page.url,
+                    status=page.status,
+                    state=page.state,
+                    bytes=page.bytes,
+                    fetched_at=page.fetched_at,
+                    sha256=page.sha256,
+                    title=page.title,
+                    kind=page.kind,
+                    snapshot=snapshot,
+                )
+            )
         b = ctx.budget
-        cost = cost_usd(self.prices, ctx.llm.model_id, local=ctx.llm.is_local,
-                        input_tokens=b.input_tokens, cached_tokens=b.cached_tokens,
-                        output_tokens=b.output_tokens)
+        cost = cost_usd(
+            self.prices,
+            ctx.llm.model_id,
+            local=ctx.llm.is_local,
+            input_tokens=b.input_tokens,
+            cached_tokens=b.cached_tokens,
+            output_tokens=b.output_tokens,
+        )
         home = crawl.ok_pages()[0].page if crawl.ok_pages() else None
         reasons = list(state.get("reasons") or []) + ctx.notes
         if cost is None:
             reasons.append(f"no price known for model '{ctx.llm.model_id}'; cost_usd is 0")
         return Verdict(
-            url=crawl.url, domain=crawl.domain, decision=state["decision"], action=state["action"],
-            confidence=state["confidence"], raw_confidence=state.get("raw_confidence"),
-            findings=findings, rejected_evidence=state.get("rejected") or [],
+            url=crawl.url,
+            domain=crawl.domain,
+            decision=state["decision"],
+            action=state["action"],
+            confidence=state["confidence"],
+            raw_confidence=state.get("raw_confidence"),
+            findings=findings,
+            rejected_evidence=state.get("rejected") or [],
             signals=state["signals"],
-            business=Business(summary=state.get("summary") or "", declared=ctx.declared,
-                              platform=home.platform if home else None,
-                              languages=crawl.coverage.languages),
-            crawl=CrawlSummary(pages=pages, fetched=crawl.fetched, skipped=crawl.skipped,
-                               blocked=crawl.blocked, coverage=crawl.coverage.model_dump(mode="json"),
-                               outbound_domains=crawl.outbound_domains, language=crawl.language,
-                               robots=crawl.robots, budget_exhausted=crawl.budget_exhausted,
-                               error=crawl.homepage_error),
-            usage=Usage(llm_calls=b.llm_calls, input_tokens=b.input_tokens,
-                        output_tokens=b.output_tokens, cached_tokens=b.cached_tokens,
-                        cached_calls=b.cached_calls, tool_calls=b.tool_calls,
-                        cost_usd=cost or 0.0, llm_seconds=round(b.llm_seconds, 3)),
-            versions=Versions(package=package_version(), policy=self.policy.version_hash,
-                              prompts=prompts_version(), model=ctx.llm.model_id,
-                              calibration=self.calibrator.version if self.calibrator else "none",
-                              settings=self.settings.fingerprint()),
-            reasons=reasons, run_id=run_id, screened_at=screened_at,
-            timings=Timings(total_s=round(time.monotonic() - started, 3), crawl_s=crawl.crawl_s,
-                            llm_s=round(b.llm_seconds, 3)),
+            business=Business(
+                summary=state.get("summary") or "",
+                declared=ctx.declared,
+                platform=home.platform if home else None,
+                languages=crawl.coverage.languages,
+            ),
+            crawl=CrawlSummary(
+                pages=pages,
+                fetched=crawl.fetched,
+                skipped=crawl.skipped,
+                blocked=crawl.blocked,
+                coverage=crawl.coverage.model_dump(mode="json"),
+                outbound_domains=crawl.outbound_domains,
+                language=crawl.language,
+                robots=crawl.robots,
+                budget_exhausted=crawl.budget_exhausted,
+                error=crawl.homepage_error,
+            ),
+            usage=Usage(
+                llm_calls=b.llm_calls,
+                input_tokens=b.input_tokens,
+                output_tokens=b.output_tokens,
+                cached_tokens=b.cached_tokens,
+                cached_calls=b.cached_calls,
+                tool_calls=b.tool_calls,
+                cost_usd=cost or 0.0,
+                llm_seconds=round(b.llm_seconds, 3),
+            ),
+            versions=Versions(
+                package=package_version(),
+                policy=self.policy.version_hash,
+                prompts=prompts_version(),
+                model=ctx.llm.model_id,
+                calibration=self.calibrator.version if self.calibrator else "none",
+                settings=self.settings.fingerprint(),
+            ),
+            reasons=reasons,
+            run_id=run_id,
+            screened_at=screened_at,
+            timings=Timings(
+                total_s=round(time.monotonic() - started, 3),
+                crawl_s=crawl.crawl_s,
+                llm_s=round(b.llm_seconds, 3),
+            ),
         )
 
 
-async def screen_async(url: str, *, settings: Settings | None = None,
-                       declared: Declared | dict[str, str] | str | None = None,
-                       screener: Screener | None = None, trace_path: Path | None = None) -> Verdict:
+async def screen_async(
+    url: str,
+    *,
+    settings: Settings | None = None,
+    declared: Declared | dict[str, str] | str | None = None,
+    screener: Screener | None = None,
+    trace_path: Path | None = None,
+) -> Verdict:
     """Screen one merchant URL and return its Verdict."""
     if screener is not None:
         return await screener.screen(url, declared=declared, trace_path=trace_path)
@@ -194,11 +278,19 @@ async def screen_async(url: str, *, settings: Settings | None = None,
         return await own.screen(url, declared=declared, trace_path=trace_path)
 
 
-def screen(url: str, *, settings: Settings | None = None,
-           declared: Declared | dict[str, str] | str | None = None,
-           trace_path: Path | None = None) -> Verdict:
+def screen(
+    url: str,
+    *,
+    settings: Settings | None = None,
+    declared: Declared | dict[str, str] | str | None = None,
+    trace_path: Path | None = None,
+) -> Verdict:
     """Blocking form of ``screen_async``; works inside or outside a running event loop."""
-    coro_args: dict[str, Any] = {"settings": settings, "declared": declared, "trace_path": trace_path}
+    coro_args: dict[str, Any] = {
+        "settings": settings,
+        "declared": declared,
+        "trace_path": trace_path,
+    }
     try:
         asyncio.get_running_loop()
     except RuntimeError:

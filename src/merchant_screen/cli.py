@@ -32,14 +32,25 @@ stderr = Console(stderr=True, highlight=False)
 
 ConnectTo = Annotated[
     list[str] | None,
-    typer.Option("--connect-to", metavar="HOST1:PORT1:HOST2:PORT2",
-                 help="Route like curl (repeatable); env MERCHANT_SCREEN_CONNECT_TO (space-separated)."),
+    typer.Option(
+        "--connect-to",
+        metavar="HOST1:PORT1:HOST2:PORT2",
+        help="Route like curl (repeatable); env MERCHANT_SCREEN_CONNECT_TO (space-separated).",
+    ),
 ]
-CaBundle = Annotated[Path | None, typer.Option("--ca-bundle", help="Extra trusted CA (PEM); env MERCHANT_SCREEN_CA_BUNDLE.")]
-MaxPages = Annotated[int | None, typer.Option("--max-pages", help="HTML pages per merchant; env MERCHANT_SCREEN_MAX_PAGES.")]
+CaBundle = Annotated[
+    Path | None,
+    typer.Option("--ca-bundle", help="Extra trusted CA (PEM); env MERCHANT_SCREEN_CA_BUNDLE."),
+]
+MaxPages = Annotated[
+    int | None,
+    typer.Option("--max-pages", help="HTML pages per merchant; env MERCHANT_SCREEN_MAX_PAGES."),
+]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not read or write the HTTP cache.")]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
-Verbose = Annotated[bool, typer.Option("-v", "--verbose", help="More detail; tracebacks on errors.")]
+Verbose = Annotated[
+    bool, typer.Option("-v", "--verbose", help="More detail; tracebacks on errors.")
+]
 
 
 def build_settings(**flags: Any) -> Settings:
@@ -76,8 +87,13 @@ def crawl(
     from merchant_screen.tools.crawl import crawl_site
     from merchant_screen.views import crawl_json, print_crawl
 
-    settings = build_settings(max_pages=max_pages, connect_to=connect_to, ca_bundle=ca_bundle,
-                              no_cache=no_cache, verbose=verbose or None)
+    settings = build_settings(
+        max_pages=max_pages,
+        connect_to=connect_to,
+        ca_bundle=ca_bundle,
+        no_cache=no_cache,
+        verbose=verbose or None,
+    )
     result = run_async(crawl_site(url, settings))
     if json_out:
         sys.stdout.write(json.dumps(crawl_json(result), indent=2, ensure_ascii=False) + "\n")
@@ -88,11 +104,31 @@ def crawl(
         raise typer.Exit(4)
 
 
-Model = Annotated[str | None, typer.Option("--model", help="'local' (default), 'fake', or a model name; env MERCHANT_SCREEN_MODEL.")]
-BaseUrl = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible endpoint; env MERCHANT_SCREEN_BASE_URL.")]
-PolicyFile = Annotated[Path | None, typer.Option("--policy", help="Policy YAML file; env MERCHANT_SCREEN_POLICY.")]
-MaxToolCalls = Annotated[int | None, typer.Option("--max-tool-calls", help="Tool calls per merchant; env MERCHANT_SCREEN_MAX_TOOL_CALLS.")]
-ToolProtocolOpt = Annotated[str | None, typer.Option("--tool-protocol", help="auto, native or json; env MERCHANT_SCREEN_TOOL_PROTOCOL.")]
+Model = Annotated[
+    str | None,
+    typer.Option(
+        "--model", help="'local' (default), 'fake', or a model name; env MERCHANT_SCREEN_MODEL."
+    ),
+]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option("--base-url", help="OpenAI-compatible endpoint; env MERCHANT_SCREEN_BASE_URL."),
+]
+PolicyFile = Annotated[
+    Path | None, typer.Option("--policy", help="Policy YAML file; env MERCHANT_SCREEN_POLICY.")
+]
+MaxToolCalls = Annotated[
+    int | None,
+    typer.Option(
+        "--max-tool-calls", help="Tool calls per merchant; env MERCHANT_SCREEN_MAX_TOOL_CALLS."
+    ),
+]
+ToolProtocolOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tool-protocol", help="auto, native or json; env MERCHANT_SCREEN_TOOL_PROTOCOL."
+    ),
+]
 
 
 @app.command()
@@ -102,31 +138,47 @@ def check(
     model: Model = None,
     base_url: BaseUrl = None,
     policy: PolicyFile = None,
-    declared: Annotated[str | None, typer.Option("--declared", help="What the merchant declared it sells.")] = None,
+    declared: Annotated[
+        str | None, typer.Option("--declared", help="What the merchant declared it sells.")
+    ] = None,
     max_pages: MaxPages = None,
     max_tool_calls: MaxToolCalls = None,
     tool_protocol: ToolProtocolOpt = None,
     connect_to: ConnectTo = None,
     ca_bundle: CaBundle = None,
     no_cache: NoCache = False,
-    trace: Annotated[Path | None, typer.Option("--trace", help="Write every step as JSONL to FILE.")] = None,
+    trace: Annotated[
+        Path | None, typer.Option("--trace", help="Write every step as JSONL to FILE.")
+    ] = None,
     verbose: Verbose = False,
 ) -> None:
     """Screen one merchant and print the verdict (readable, or JSON with --json)."""
     from merchant_screen.api import Screener
     from merchant_screen.views import print_verdict, progress_printer
 
-    settings = build_settings(model=model, base_url=base_url, policy=policy, max_pages=max_pages,
-                              max_tool_calls=max_tool_calls, tool_protocol=tool_protocol,
-                              connect_to=connect_to, ca_bundle=ca_bundle, no_cache=no_cache,
-                              verbose=verbose or None)
+    settings = build_settings(
+        model=model,
+        base_url=base_url,
+        policy=policy,
+        max_pages=max_pages,
+        max_tool_calls=max_tool_calls,
+        tool_protocol=tool_protocol,
+        connect_to=connect_to,
+        ca_bundle=ca_bundle,
+        no_cache=no_cache,
+        verbose=verbose or None,
+    )
     if no_cache:
         settings = settings.replace(llm_cache=False)
 
     async def run() -> Any:
         async with Screener(settings) as screener:
-            return await screener.screen(url, declared=declared, trace_path=trace,
-                                         on_event=progress_printer(stderr, verbose=verbose))
+            return await screener.screen(
+                url,
+                declared=declared,
+                trace_path=trace,
+                on_event=progress_printer(stderr, verbose=verbose),
+            )
 
     verdict = run_async(run())
     if json_out:
@@ -164,11 +216,12 @@ def main(argv: list[str] | None = None) -> None:
         else:
             stderr.print(f"error: {exc.format_message()}", markup=False)
         sys.exit(exc.exit_code)
-    except Exception as exc:  # noqa: BLE001 - last line of defence: one line, no traceback
+    except Exception as exc:
         if verbose:
             stderr.print_exception()
-        stderr.print(f"error: internal error: {type(exc).__name__}: {exc}", markup=False,
-                     soft_wrap=True)
+        stderr.print(
+            f"error: internal error: {type(exc).__name__}: {exc}", markup=False, soft_wrap=True
+        )
         sys.exit(1)
 
 

@@ -72,7 +72,8 @@ class Settings(BaseModel):
     llm_max_retries: int = Field(3, ge=0, le=10)
     tool_protocol: str = Field("auto", pattern="^(auto|native|json)$")
     assess_mode: str = Field(
-        "auto", pattern="^(auto|agent|evidence)$",
+        "auto",
+        pattern="^(auto|agent|evidence)$",
         description="agent: the model explores with tools; evidence: narrow questions over "
         "lexicon passages; auto: evidence for local and fake models, agent otherwise",
     )

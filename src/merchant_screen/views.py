@@ -11,9 +11,27 @@ from merchant_screen.tools.crawl import CrawlResult
 
 __all__ = ["crawl_json", "print_crawl"]
 
-_PAGE_FIELDS = ("url", "status", "state", "bytes", "title", "kind", "depth", "content_type",
-                "fetched_at", "sha256", "language", "truncated", "duplicate_of", "from_cache",
-                "elapsed_ms", "error", "redirected_to", "requested_url", "state_reason")
+_PAGE_FIELDS = (
+    "url",
+    "status",
+    "state",
+    "bytes",
+    "title",
+    "kind",
+    "depth",
+    "content_type",
+    "fetched_at",
+    "sha256",
+    "language",
+    "truncated",
+    "duplicate_of",
+    "from_cache",
+    "elapsed_ms",
+    "error",
+    "redirected_to",
+    "requested_url",
+    "state_reason",
+)
 
 
 def crawl_json(result: CrawlResult) -> dict[str, Any]:
@@ -38,9 +56,14 @@ def print_crawl(console: Console, result: CrawlResult) -> None:
     for i, page in enumerate(result.pages, 1):
         state = page.state if page.duplicate_of is None else f"{page.state} (dup)"
         style = "" if page.state in ("ok", "age_gate") else "yellow"
-        table.add_row(str(i), page.url, str(page.status) if page.status is not None else "-",
-                      f"[{style}]{state}[/]" if style else state, _size(page.bytes),
-                      page.title or page.error or "")
+        table.add_row(
+            str(i),
+            page.url,
+            str(page.status) if page.status is not None else "-",
+            f"[{style}]{state}[/]" if style else state,
+            _size(page.bytes),
+            page.title or page.error or "",
+        )
     console.print(table)
     cov = result.coverage
     found = [k for k, v in cov.evidence_kinds.items() if v]
@@ -63,8 +86,12 @@ def print_crawl(console: Console, result: CrawlResult) -> None:
         console.print(line, markup=False, highlight=False)
 
 
-_DECISION_STYLE = {"prohibited": "bold red", "restricted": "bold yellow", "allowed": "bold green",
-                   "unknown": "bold magenta"}
+_DECISION_STYLE = {
+    "prohibited": "bold red",
+    "restricted": "bold yellow",
+    "allowed": "bold green",
+    "unknown": "bold magenta",
+}
 _ACTION_STYLE = {"reject": "red", "review": "yellow", "approve": "green"}
 
 
@@ -82,8 +109,10 @@ def progress_printer(console: Console, *, verbose: bool) -> Any:
             top = ", ".join(list(event["candidates"])[:4])
             line = f"lexicon candidates: {top}"
         elif kind == "llm_call" and verbose:
-            line = (f"llm {event['purpose']}: {event['input_tokens']} in / "
-                    f"{event['output_tokens']} out, {event['seconds']:.1f}s")
+            line = (
+                f"llm {event['purpose']}: {event['input_tokens']} in / "
+                f"{event['output_tokens']} out, {event['seconds']:.1f}s"
+            )
         elif kind == "tool_call" and verbose:
             line = f"tool {event['tool']}({event['arguments']}) -> {event['result_chars']} chars"
         elif kind == "reask":
@@ -99,13 +128,18 @@ def print_verdict(console: Console, v: Any) -> None:
     d_style = _DECISION_STYLE.get(v.decision, "bold")
     a_style = _ACTION_STYLE.get(v.action, "")
     console.print(f"[bold]{v.url}[/]  ({v.domain})")
-    console.print(f"decision: [{d_style}]{v.decision.upper()}[/]   action: [{a_style}]{v.action}[/]"
-                  f"   confidence: {v.confidence:.2f}")
+    console.print(
+        f"decision: [{d_style}]{v.decision.upper()}[/]   action: [{a_style}]{v.action}[/]"
+        f"   confidence: {v.confidence:.2f}"
+    )
     if v.business.summary:
         console.print(f"business: {v.business.summary}", markup=False)
     if v.business.declared:
-        console.print(f"declared: {v.business.declared.name or ''} {v.business.declared.description}"
-                      .rstrip(), markup=False)
+        console.print(
+            f"declared: {v.business.declared.name or ''} "
+            f"{v.business.declared.description}".rstrip(),
+            markup=False,
+        )
     if v.reasons:
         console.print("\n[bold]Why[/]")
         for reason in v.reasons:
@@ -114,18 +148,21 @@ def print_verdict(console: Console, v: Any) -> None:
         console.print("\n[bold]Findings[/]")
         for f in v.findings:
             style = "red" if f.tier == "prohibited" else "yellow"
-            console.print(f"  [{style}]{f.category}[/] ({f.tier}, {f.name}) "
-                          f"confidence {f.confidence:.2f}")
+            console.print(
+                f"  [{style}]{f.category}[/] ({f.tier}, {f.name}) confidence {f.confidence:.2f}"
+            )
             if f.rationale:
                 console.print(f"    {f.rationale}", markup=False)
             for e in f.evidence:
-                console.print(f'    “{e.quote}”', markup=False)
+                console.print(f"    “{e.quote}”", markup=False)
                 console.print(f"      — {e.url}", style="dim", markup=False)
     s = v.signals
     flags = []
     if s.injection_attempt:
-        flags.append(f"injection attempt ({len(s.injection)}): " + "; ".join(
-            f'{i.where} “{i.text[:80]}”' for i in s.injection[:2]))
+        flags.append(
+            f"injection attempt ({len(s.injection)}): "
+            + "; ".join(f"{i.where} “{i.text[:80]}”" for i in s.injection[:2])
+        )
     if s.hidden_text:
         flags.append(f"hidden text on {len({h.url for h in s.hidden_text_samples})} page(s)")
     if s.declared_mismatch:
@@ -147,16 +184,25 @@ def print_verdict(console: Console, v: Any) -> None:
     cov = v.crawl.coverage
     seen = [k for k, ok in (cov.get("evidence_kinds") or {}).items() if ok]
     console.print("\n[bold]Crawl[/]")
-    console.print(f"  {v.crawl.fetched} pages fetched, {cov.get('ok_pages', 0)} readable, "
-                  f"{v.crawl.skipped} skipped, {v.crawl.blocked} blocked; saw: "
-                  f"{', '.join(seen) or 'nothing'}", markup=False)
+    console.print(
+        f"  {v.crawl.fetched} pages fetched, {cov.get('ok_pages', 0)} readable, "
+        f"{v.crawl.skipped} skipped, {v.crawl.blocked} blocked; saw: "
+        f"{', '.join(seen) or 'nothing'}",
+        markup=False,
+    )
     if not cov.get("assessable", True):
         console.print(f"  not assessable: {cov.get('reason')}", markup=False)
     u = v.usage
     console.print("\n[bold]Cost and provenance[/]")
-    console.print(f"  {u.llm_calls} LLM calls ({u.cached_calls} cached), {u.input_tokens} in / "
-                  f"{u.output_tokens} out tokens, {u.tool_calls} tool calls, "
-                  f"${u.cost_usd:.4f}, model {v.versions.model}", markup=False)
-    console.print(f"  {v.timings.total_s:.1f}s total (crawl {v.timings.crawl_s:.1f}s, "
-                  f"model {v.timings.llm_s:.1f}s); policy {v.versions.policy}, prompts "
-                  f"{v.versions.prompts}, run {v.run_id}", markup=False)
+    console.print(
+        f"  {u.llm_calls} LLM calls ({u.cached_calls} cached), {u.input_tokens} in / "
+        f"{u.output_tokens} out tokens, {u.tool_calls} tool calls, "
+        f"${u.cost_usd:.4f}, model {v.versions.model}",
+        markup=False,
+    )
+    console.print(
+        f"  {v.timings.total_s:.1f}s total (crawl {v.timings.crawl_s:.1f}s, "
+        f"model {v.timings.llm_s:.1f}s); policy {v.versions.policy}, prompts "
+        f"{v.versions.prompts}, run {v.run_id}",
+        markup=False,
+    )

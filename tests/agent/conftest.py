@@ -7,5 +7,11 @@ from tests.sites import (
     smoke_settings,
 )
 
-__all__ = ["crawl_dataset", "crawl_server", "settings", "smoke_dataset", "smoke_server",
-           "smoke_settings"]
+__all__ = [
+    "crawl_dataset",
+    "crawl_server",
+    "settings",
+    "smoke_dataset",
+    "smoke_server",
+    "smoke_settings",
+]

@@ -9,7 +9,9 @@ AMMO = ExtractedPage(
     alt_texts=("box of 9mm cartridges on a table",),
     json_ld=({"@type": "Product", "name": "Federal 9mm ammo bulk pack"},),
 )
-HOME = ExtractedPage(url="https://ridge.test/", text="Ridge Outfitters\nTents and stoves since 1998.")
+HOME = ExtractedPage(
+    url="https://ridge.test/", text="Ridge Outfitters\nTents and stoves since 1998."
+)
 INDEX = PageIndex([HOME, AMMO])
 
 
@@ -20,7 +22,10 @@ def _one(url: str, quote: str) -> tuple[list, list]:
 def test_normalised_match_returns_the_page_text_exactly() -> None:
     verified, rejected = _one(AMMO.url, 'federal 9MM fmj ammunition - 50 "rounds"  per box.')
     assert rejected == []
-    assert verified[0].evidence.quote == "Federal 9mm FMJ ammunition \u2014 50 \u201crounds\u201d per box."
+    assert (
+        verified[0].evidence.quote
+        == "Federal 9mm FMJ ammunition \u2014 50 \u201crounds\u201d per box."
+    )
     assert verified[0].evidence.quote in AMMO.text
 
 
@@ -65,9 +70,11 @@ def test_short_long_and_ellipsis_quotes_rejected() -> None:
 
 
 def test_duplicates_collapse_and_group_by_category() -> None:
-    claims = [Claim("weapons", AMMO.url, "Federal 9mm FMJ ammunition"),
-              Claim("weapons", AMMO.url, "federal 9mm fmj ammunition"),
-              Claim("alcohol", HOME.url, "Tents and stoves since 1998")]
+    claims = [
+        Claim("weapons", AMMO.url, "Federal 9mm FMJ ammunition"),
+        Claim("weapons", AMMO.url, "federal 9mm fmj ammunition"),
+        Claim("alcohol", HOME.url, "Tents and stoves since 1998"),
+    ]
     verified, _ = verify_claims(claims, INDEX)
     grouped = evidence_by_category(verified)
     assert len(grouped["weapons"]) == 1

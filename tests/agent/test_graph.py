@@ -8,8 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from merchant_screen.api import Screener
 from merchant_screen.llm.fake import ScriptedLLM
 from merchant_screen.llm.port import LLMRequest, LLMResponse, ToolCall
@@ -28,8 +26,12 @@ def answer(*findings: dict[str, Any], summary: str = "Outdoor store") -> str:
 
 
 def weapons(url: str, quote: str, confidence: float = 0.9) -> dict[str, Any]:
-    return {"category": "weapons", "confidence": confidence, "rationale": "sells ammunition",
-            "quotes": [{"url": url, "quote": quote}]}
+    return {
+        "category": "weapons",
+        "confidence": confidence,
+        "rationale": "sells ammunition",
+        "quotes": [{"url": url, "quote": quote}],
+    }
 
 
 def tool_call(name: str, arguments: dict[str, Any], call_id: str = "c1") -> LLMResponse:
@@ -54,8 +56,13 @@ def assert_contract(verdict: Verdict) -> None:
 
 
 async def test_tool_call_round_trip_then_verified_finding(settings: Settings) -> None:
-    llm = ScriptedLLM([tool_call("search_site", {"query": "ammunition rounds"}),
-                       answer(weapons(AMMO_URL, AMMO_QUOTE))], model_id="scripted")
+    llm = ScriptedLLM(
+        [
+            tool_call("search_site", {"query": "ammunition rounds"}),
+            answer(weapons(AMMO_URL, AMMO_QUOTE)),
+        ],
+        model_id="scripted",
+    )
     verdict = await run(settings, llm)
     assert_contract(verdict)
     assert verdict.decision == "prohibited"
@@ -94,8 +101,10 @@ async def test_fabricated_quote_is_reasked_twice_then_dropped(settings: Settings
 
 
 async def test_reask_lets_the_model_fix_its_quote(settings: Settings) -> None:
-    llm = ScriptedLLM([answer(weapons(AMMO_URL, "machine guns for sale")),
-                       answer(weapons(FAQ_URL, FAQ_QUOTE))], model_id="scripted")
+    llm = ScriptedLLM(
+        [answer(weapons(AMMO_URL, "machine guns for sale")), answer(weapons(FAQ_URL, FAQ_QUOTE))],
+        model_id="scripted",
+    )
     verdict = await run(settings, llm)
     assert verdict.decision == "prohibited"
     assert verdict.findings[0].evidence[0].url == FAQ_URL
@@ -112,8 +121,12 @@ async def test_quote_from_an_unfetched_url_is_rejected(settings: Settings) -> No
 
 
 async def test_unknown_category_is_rejected(settings: Settings) -> None:
-    bogus = {"category": "tax_evasion", "confidence": 0.9, "rationale": "",
-             "quotes": [{"url": FAQ_URL, "quote": FAQ_QUOTE}]}
+    bogus = {
+        "category": "tax_evasion",
+        "confidence": 0.9,
+        "rationale": "",
+        "quotes": [{"url": FAQ_URL, "quote": FAQ_QUOTE}],
+    }
     llm = ScriptedLLM([answer(bogus)] * 3, model_id="scripted")
     verdict = await run(settings, llm)
     assert verdict.findings == []
@@ -121,8 +134,9 @@ async def test_unknown_category_is_rejected(settings: Settings) -> None:
 
 
 async def test_malformed_json_is_reasked_then_accepted(settings: Settings) -> None:
-    llm = ScriptedLLM(["I think it sells ammo {", answer(weapons(FAQ_URL, FAQ_QUOTE))],
-                      model_id="scripted")
+    llm = ScriptedLLM(
+        ["I think it sells ammo {", answer(weapons(FAQ_URL, FAQ_QUOTE))], model_id="scripted"
+    )
     verdict = await run(settings, llm)
     assert verdict.decision == "prohibited"
     assert "not valid" in llm.requests[1].messages[-1]["content"]
@@ -159,8 +173,9 @@ async def test_tool_budget_exhaustion_forces_an_answer(settings: Settings) -> No
 
 
 async def test_llm_call_budget_exhaustion_is_partial(settings: Settings) -> None:
-    llm = ScriptedLLM([], default=lambda r: tool_call("search_site", {"query": "x"}),
-                      model_id="scripted")
+    llm = ScriptedLLM(
+        [], default=lambda r: tool_call("search_site", {"query": "x"}), model_id="scripted"
+    )
     verdict = await run(settings.replace(max_llm_calls=3, max_tool_calls=50), llm)
     assert verdict.usage.llm_calls == 3
     assert verdict.signals.partial
@@ -169,13 +184,16 @@ async def test_llm_call_budget_exhaustion_is_partial(settings: Settings) -> None
 
 
 async def test_tool_errors_do_not_crash_the_run(settings: Settings) -> None:
-    llm = ScriptedLLM([
-        tool_call("read_page", {"url": "https://elsewhere.test/x"}),
-        tool_call("fetch_page", {"url": "http://127.0.0.1:22/"}, "c2"),
-        tool_call("no_such_tool", {}, "c3"),
-        tool_call("policy_section", {"category": "weapons"}, "c4"),
-        answer(),
-    ], model_id="scripted")
+    llm = ScriptedLLM(
+        [
+            tool_call("read_page", {"url": "https://elsewhere.test/x"}),
+            tool_call("fetch_page", {"url": "http://127.0.0.1:22/"}, "c2"),
+            tool_call("no_such_tool", {}, "c3"),
+            tool_call("policy_section", {"category": "weapons"}, "c4"),
+            answer(),
+        ],
+        model_id="scripted",
+    )
     verdict = await run(settings, llm)
     results = [m["content"] for m in llm.requests[-1].messages if m["role"] == "tool"]
     assert "was not fetched" in results[0]
@@ -187,10 +205,13 @@ async def test_tool_errors_do_not_crash_the_run(settings: Settings) -> None:
 
 async def test_fetch_page_tool_adds_a_citable_page(settings: Settings) -> None:
     kit = "https://ridgeline-outfitters.test/shop/hunting/22lr-suppressor-build-kit"
-    quote = ("Complete .22 LR suppressor kit with 6061 aluminum tube, stainless steel baffles "
-             "and threaded end caps.")
-    llm = ScriptedLLM([tool_call("fetch_page", {"url": kit}),
-                       answer(weapons(kit, quote))], model_id="scripted")
+    quote = (
+        "Complete .22 LR suppressor kit with 6061 aluminum tube, stainless steel baffles "
+        "and threaded end caps."
+    )
+    llm = ScriptedLLM(
+        [tool_call("fetch_page", {"url": kit}), answer(weapons(kit, quote))], model_id="scripted"
+    )
     verdict = await run(settings.replace(max_pages=3), llm)
     assert verdict.decision == "prohibited"
     assert kit in {p.url for p in verdict.crawl.pages}
@@ -217,10 +238,13 @@ async def test_injection_is_flagged_and_cannot_lower_the_decision(
 
 
 async def test_concurrent_screens_share_nothing(settings: Settings) -> None:
-    async with Screener(settings.replace(assess_mode="agent"),
-                        llm=ScriptedLLM([], default=answer(), model_id="scripted")) as screener:
-        a, b = await asyncio.gather(screener.screen(RIDGE),
-                                    screener.screen("https://harborlanewine.test/"))
+    async with Screener(
+        settings.replace(assess_mode="agent"),
+        llm=ScriptedLLM([], default=answer(), model_id="scripted"),
+    ) as screener:
+        a, b = await asyncio.gather(
+            screener.screen(RIDGE), screener.screen("https://harborlanewine.test/")
+        )
     assert all("ridgeline" in p.url for p in a.crawl.pages)
     assert all("harborlane" in p.url for p in b.crawl.pages)
     assert a.run_id != b.run_id
@@ -228,16 +252,19 @@ async def test_concurrent_screens_share_nothing(settings: Settings) -> None:
 
 async def test_trace_and_snapshots(settings: Settings, tmp_path: Path) -> None:
     trace = tmp_path / "trace.jsonl"
-    llm = ScriptedLLM([tool_call("search_site", {"query": "ammunition"}),
-                       answer(weapons(AMMO_URL, AMMO_QUOTE))], model_id="scripted")
+    llm = ScriptedLLM(
+        [tool_call("search_site", {"query": "ammunition"}), answer(weapons(AMMO_URL, AMMO_QUOTE))],
+        model_id="scripted",
+    )
     verdict = await run(settings, llm, trace_path=trace)
     events = [json.loads(line) for line in trace.read_text().splitlines()]
     kinds = [e["event"] for e in events]
     assert kinds[0] == "start" and kinds[-1] == "verdict"
     assert {"crawled", "signals", "llm_call", "tool_call", "verified", "decided"} <= set(kinds)
     assert all(e["run_id"] == verdict.run_id for e in events)
-    cited = [p for p in verdict.crawl.pages if p.url == AMMO_URL][0]
-    assert cited.snapshot and Path(cited.snapshot).read_bytes()
+    cited = next(p for p in verdict.crawl.pages if p.url == AMMO_URL)
+    assert cited.snapshot
+    assert Path(cited.snapshot).stat().st_size > 0  # noqa: ASYNC240
     assert cited.sha256 and cited.sha256 in cited.snapshot
 
 
@@ -251,7 +278,9 @@ async def test_declared_mismatch(settings: Settings) -> None:
 async def test_json_tool_protocol(settings: Settings) -> None:
     steps = [
         json.dumps({"action": "search_site", "query": "ammunition"}),
-        json.dumps({"action": "finish", "assessment": json.loads(answer(weapons(FAQ_URL, FAQ_QUOTE)))}),
+        json.dumps(
+            {"action": "finish", "assessment": json.loads(answer(weapons(FAQ_URL, FAQ_QUOTE)))}
+        ),
     ]
     llm = ScriptedLLM(steps, model_id="scripted", tool_protocol="json")
     verdict = await run(settings, llm)

@@ -23,9 +23,9 @@ def test_passages_never_exceed_limit_or_lose_words(text: str) -> None:
 
 def test_bm25_finds_the_relevant_passage() -> None:
     pages = {
-        "https://a.test/": "Welcome to Ridge Outfitters\nTents, stoves and sleeping bags for every trip.",
-        "https://a.test/shop/hunting/ammo": "Federal 9mm FMJ ammunition, 50 rounds per box.\nShips to "
-        "verified adults only.",
+        "https://a.test/": "Welcome to Ridge Outfitters\nTents, stoves and sleeping bags.",
+        "https://a.test/shop/hunting/ammo": "Federal 9mm FMJ ammunition, 50 rounds per box.\n"
+        "Ships to verified adults only.",
         "https://a.test/faq": "Do you ship tents abroad? Yes, within the EU.",
     }
     passages = [p for url, text in pages.items() for p in split_passages(url, text)]

@@ -14,12 +14,14 @@ from merchant_screen.evaluation.fixture_server import FixtureServer
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_info:
+    try:
         main(argv)
-        raise SystemExit(0)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    else:
+        code = 0
     out, err = capsys.readouterr()
-    code = exit_info.value.code
-    return (code if isinstance(code, int) else 1), out, err
+    return code, out, err
 
 
 @pytest.mark.parametrize(
@@ -38,8 +40,9 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
         ("https://user:pw@shop.test/", "credentials"),
     ],
 )
-def test_blocked_urls_exit_3_with_one_line(url: str, reason: str,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_blocked_urls_exit_3_with_one_line(
+    url: str, reason: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run(["crawl", url.format(port=8080), "--no-cache"], capsys)
     assert code == 3
     assert out == ""
@@ -61,8 +64,9 @@ def test_bad_connect_to_is_a_config_error(capsys: pytest.CaptureFixture[str]) ->
     assert "--connect-to" in err and len(err.strip().splitlines()) == 1
 
 
-def test_bad_env_setting_names_the_variable(capsys: pytest.CaptureFixture[str],
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_env_setting_names_the_variable(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("MERCHANT_SCREEN_MAX_PAGES", "lots")
     code, _, err = run(["crawl", "https://shop.test/"], capsys)
     assert code == 2
@@ -70,13 +74,22 @@ def test_bad_env_setting_names_the_variable(capsys: pytest.CaptureFixture[str],
 
 
 def test_crawl_json_through_connect_to_and_ca_bundle(
-    crawl_server: FixtureServer, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    crawl_server: FixtureServer,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MERCHANT_SCREEN_HOST_DELAY", "0")
     monkeypatch.setenv("MERCHANT_SCREEN_DATA_DIR", str(tmp_path))
-    args = ["crawl", "https://harborlanewine.test/", "--json", "--max-pages", "8",
-            "--ca-bundle", str(crawl_server.ca_pem)]
+    args = [
+        "crawl",
+        "https://harborlanewine.test/",
+        "--json",
+        "--max-pages",
+        "8",
+        "--ca-bundle",
+        str(crawl_server.ca_pem),
+    ]
     for route in crawl_server.connect_to():
         args += ["--connect-to", route]
     code, out, err = run(args, capsys)
@@ -91,7 +104,9 @@ def test_crawl_json_through_connect_to_and_ca_bundle(
 
 
 def test_env_vars_alone_configure_routing(
-    crawl_server: FixtureServer, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+    crawl_server: FixtureServer,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("MERCHANT_SCREEN_CONNECT_TO", " ".join(crawl_server.connect_to()))
@@ -106,9 +121,14 @@ def test_env_vars_alone_configure_routing(
 
 def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     exe = Path(sys.executable).with_name("merchant-screen")
-    proc = subprocess.run([str(exe), "crawl", "http://[::1]:9/"], capture_output=True, text=True,
-                          timeout=60, env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-                          check=False)
+    proc = subprocess.run(
+        [str(exe), "crawl", "http://[::1]:9/"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        check=False,
+    )
     assert proc.returncode == 3
     assert proc.stderr.strip() == "blocked: ::1 is a loopback address"
     assert "Traceback" not in proc.stderr

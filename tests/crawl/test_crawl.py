@@ -47,16 +47,18 @@ async def test_page_records_carry_audit_fields(crawl_dataset: Dataset, settings:
 
 
 async def test_max_pages_budget(crawl_dataset: Dataset, settings: Settings) -> None:
-    result = await crawl_site(crawl_dataset.get("ridgeline-outfitters").url,
-                              settings.replace(max_pages=4))
+    result = await crawl_site(
+        crawl_dataset.get("ridgeline-outfitters").url, settings.replace(max_pages=4)
+    )
     assert sum(1 for p in result.pages if p.status is not None) == 4
     assert result.budget_exhausted == "pages"
     assert result.skipped > 0
 
 
 async def test_total_bytes_budget(crawl_dataset: Dataset, settings: Settings) -> None:
-    result = await crawl_site(crawl_dataset.get("ridgeline-outfitters").url,
-                              settings.replace(max_total_bytes=20_000))
+    result = await crawl_site(
+        crawl_dataset.get("ridgeline-outfitters").url, settings.replace(max_total_bytes=20_000)
+    )
     assert result.bytes_total <= 20_000 + 1024
     assert result.budget_exhausted == "bytes"
 
@@ -94,10 +96,13 @@ async def test_redirect_loop_is_an_error_page(crawl_dataset: Dataset, settings: 
     assert result.pages[0].state == "ok"
 
 
-async def test_slow_page_hits_the_request_timeout(crawl_dataset: Dataset, settings: Settings) -> None:
+async def test_slow_page_hits_the_request_timeout(
+    crawl_dataset: Dataset, settings: Settings
+) -> None:
     started = time.monotonic()
-    result = await crawl_site(crawl_dataset.get("slow").url,
-                              settings.replace(request_timeout=0.5, fetch_retries=2))
+    result = await crawl_site(
+        crawl_dataset.get("slow").url, settings.replace(request_timeout=0.5, fetch_retries=2)
+    )
     slow = [p for p in result.pages if p.requested_url.endswith("/slow")]
     assert slow and slow[0].state == "error"
     assert "timed out" in (slow[0].error or "")
@@ -105,8 +110,9 @@ async def test_slow_page_hits_the_request_timeout(crawl_dataset: Dataset, settin
 
 
 async def test_gzip_bomb_is_capped(crawl_dataset: Dataset, settings: Settings) -> None:
-    result = await crawl_site(crawl_dataset.get("bomb").url,
-                              settings.replace(max_page_bytes=200_000))
+    result = await crawl_site(
+        crawl_dataset.get("bomb").url, settings.replace(max_page_bytes=200_000)
+    )
     bomb = [p for p in result.pages if p.requested_url.endswith("/bomb")]
     assert bomb, [p.url for p in result.pages]
     assert bomb[0].bytes <= 200_000
@@ -138,12 +144,18 @@ async def test_legacy_charset_is_decoded(crawl_dataset: Dataset, settings: Setti
 
 @pytest.mark.parametrize(
     ("case_id", "state"),
-    [("bot-wall", "bot_wall"), ("parked", "parked"), ("login-wall", "login_wall"),
-     ("js-shell", "js_required"), ("under-construction", "under_construction"),
-     ("age-gate", "age_gate")],
+    [
+        ("bot-wall", "bot_wall"),
+        ("parked", "parked"),
+        ("login-wall", "login_wall"),
+        ("js-shell", "js_required"),
+        ("under-construction", "under_construction"),
+        ("age-gate", "age_gate"),
+    ],
 )
-async def test_homepage_states(case_id: str, state: str, crawl_dataset: Dataset,
-                               settings: Settings) -> None:
+async def test_homepage_states(
+    case_id: str, state: str, crawl_dataset: Dataset, settings: Settings
+) -> None:
     result = await crawl_site(crawl_dataset.get(case_id).url, settings)
     assert result.pages[0].state == state
     if state != "age_gate":
@@ -156,8 +168,9 @@ async def test_not_found_pages_are_labelled(crawl_dataset: Dataset, settings: Se
     assert all(p.state == "not_found" for p in missing)
 
 
-async def test_cache_serves_the_second_crawl(crawl_dataset: Dataset, crawl_server: FixtureServer,
-                                             settings: Settings) -> None:
+async def test_cache_serves_the_second_crawl(
+    crawl_dataset: Dataset, crawl_server: FixtureServer, settings: Settings
+) -> None:
     cached = settings.replace(cache=True)
     url = crawl_dataset.get("harbor-lane").url
     first = await crawl_site(url, cached)
@@ -165,5 +178,8 @@ async def test_cache_serves_the_second_crawl(crawl_dataset: Dataset, crawl_serve
     second = await crawl_site(url, cached)
     assert [p.url for p in second.pages] == [p.url for p in first.pages]
     assert all(p.from_cache for p in second.pages if p.status == 200)
-    assert not [r for r in crawl_server.requests if r.host == "harborlanewine.test"
-                and not r.path.endswith(("robots.txt", "sitemap.xml"))]
+    assert not [
+        r
+        for r in crawl_server.requests
+        if r.host == "harborlanewine.test" and not r.path.endswith(("robots.txt", "sitemap.xml"))
+    ]

@@ -36,8 +36,9 @@ def test_refuses_to_unpickle_a_planted_entry(tmp_path: Path) -> None:
     cache.close()
     # Someone with write access plants a pickled value (mode 4) under the key.
     db = sqlite3.connect(tmp_path / "cache.db")
-    db.execute("UPDATE Cache SET mode = 4, value = ? WHERE key = 'k'",
-               (pickle.dumps({"evil": True}),))
+    db.execute(
+        "UPDATE Cache SET mode = 4, value = ? WHERE key = 'k'", (pickle.dumps({"evil": True}),)
+    )
     db.commit()
     db.close()
     cache = diskcache.Cache(str(tmp_path), disk=SafeDisk)

@@ -49,8 +49,10 @@ def test_section_of() -> None:
 
 def test_policy_pages_beat_blog_posts() -> None:
     cands = [Candidate(f"https://a.test/blog/post-{i}", "blog") for i in range(10)]
-    cands += [Candidate("https://a.test/terms", "terms", region="footer"),
-              Candidate("https://a.test/refund-policy", "refund", region="footer")]
+    cands += [
+        Candidate("https://a.test/terms", "terms", region="footer"),
+        Candidate("https://a.test/refund-policy", "refund", region="footer"),
+    ]
     picked = pick_next(cands, [], 2)
     assert {c.kind for c in picked} == {"terms", "refund"}
 
@@ -66,8 +68,10 @@ def test_products_sampled_across_sections() -> None:
 
 def test_second_terms_page_loses_to_first_product() -> None:
     done = [Candidate("https://a.test/terms", "terms")]
-    cands = [Candidate("https://a.test/legal/terms-of-use", "terms"),
-             Candidate("https://a.test/products/x", "product")]
+    cands = [
+        Candidate("https://a.test/legal/terms-of-use", "terms"),
+        Candidate("https://a.test/products/x", "product"),
+    ]
     assert pick_next(cands, done, 1)[0].kind == "product"
 
 
@@ -78,8 +82,11 @@ def test_interest_lifts_a_risky_category_link() -> None:
 
 
 def test_skip_kind_never_picked_and_deterministic() -> None:
-    cands = [Candidate("https://a.test/cart", "skip"), Candidate("https://a.test/b", "other"),
-             Candidate("https://a.test/a", "other")]
+    cands = [
+        Candidate("https://a.test/cart", "skip"),
+        Candidate("https://a.test/b", "other"),
+        Candidate("https://a.test/a", "other"),
+    ]
     first = pick_next(cands, [], 5)
     assert [c.url for c in first] == [c.url for c in pick_next(list(reversed(cands)), [], 5)]
     assert all(c.kind != "skip" for c in first)

@@ -73,11 +73,21 @@ async def adjudicate(state: ScreenState, runtime: Runtime[RunContext]) -> dict[s
     for candidate in pick_questions(state.get("candidates") or [], limit):
         category = ctx.policy.category(candidate["category"])
         prompt = render(
-            "adjudicate", name=category.name, definition=category.definition,
-            includes="; ".join(category.includes[:6]), excludes="; ".join(category.excludes[:6]),
-            url=candidate["url"], passage=_trim(candidate["text"]).replace("«", "‹").replace("»", "›"))
-        request = LLMRequest([{"role": "user", "content": prompt}], purpose="adjudicate",
-                             schema=schema, schema_name="passage_answer", max_tokens=160)
+            "adjudicate",
+            name=category.name,
+            definition=category.definition,
+            includes="; ".join(category.includes[:6]),
+            excludes="; ".join(category.excludes[:6]),
+            url=candidate["url"],
+            passage=_trim(candidate["text"]).replace("«", "‹").replace("»", "›"),
+        )
+        request = LLMRequest(
+            [{"role": "user", "content": prompt}],
+            purpose="adjudicate",
+            schema=schema,
+            schema_name="passage_answer",
+            max_tokens=160,
+        )
         response = await call_llm(ctx, request)
         if response is None:
             partial = ctx.budget.exhausted or "budget used up"
@@ -88,8 +98,14 @@ async def adjudicate(state: ScreenState, runtime: Runtime[RunContext]) -> dict[s
             ctx.trace.emit("adjudicate", "invalid_output", reason=str(exc))
             continue
         assert isinstance(parsed, PassageAnswer)
-        ctx.trace.emit("adjudicate", "answer", category=category.id, url=candidate["url"],
-                       applies=parsed.applies, confidence=parsed.confidence)
+        ctx.trace.emit(
+            "adjudicate",
+            "answer",
+            category=category.id,
+            url=candidate["url"],
+            applies=parsed.applies,
+            confidence=parsed.confidence,
+        )
         answers.setdefault(category.id, []).append((parsed, candidate))
     claims: list[Claim] = []
     for category_id, pairs in answers.items():
@@ -99,11 +115,14 @@ async def adjudicate(state: ScreenState, runtime: Runtime[RunContext]) -> dict[s
         confidence = max(a.confidence for a, _ in yes)
         quotes = [{"url": c["url"], "quote": quote_for(a, c)} for a, c in yes]
         terms = sorted({t for _, c in yes for t in c["terms"] if t.replace(" ", "").isalnum()})
-        rationale = (f"{len(yes)} of {len(pairs)} passage(s) judged to show "
-                     f"{ctx.policy.category(category_id).name}"
-                     + (f" (terms: {', '.join(terms[:6])})" if terms else ""))
-        claims.append(Claim(category=category_id, confidence=confidence, rationale=rationale,
-                            quotes=quotes))
+        rationale = (
+            f"{len(yes)} of {len(pairs)} passage(s) judged to show "
+            f"{ctx.policy.category(category_id).name}"
+            + (f" (terms: {', '.join(terms[:6])})" if terms else "")
+        )
+        claims.append(
+            Claim(category=category_id, confidence=confidence, rationale=rationale, quotes=quotes)
+        )
     summary = _homepage_summary(state)
     update: dict[str, Any] = {"claims": claims, "answered": True, "summary": summary}
     if partial:

@@ -69,8 +69,9 @@ def escalations(signals: Signals) -> list[str]:
     if signals.offsite_sales:
         out.append(f"sells or takes payment on another domain: {', '.join(signals.offsite_sales)}")
     if signals.unsupported_language:
-        out.append(f"site language '{signals.unsupported_language}' is not covered by the "
-                   "policy lexicon")
+        out.append(
+            f"site language '{signals.unsupported_language}' is not covered by the policy lexicon"
+        )
     if signals.partial:
         out.append(f"the assessment is partial: {signals.partial_reason}")
     if signals.declared_mismatch:
@@ -78,17 +79,22 @@ def escalations(signals: Signals) -> list[str]:
     return out
 
 
-def choose_action(decision: Decision, confidence: float, thresholds: Thresholds,
-                  signals: Signals) -> tuple[Action, list[str]]:
+def choose_action(
+    decision: Decision, confidence: float, thresholds: Thresholds, signals: Signals
+) -> tuple[Action, list[str]]:
     """The policy's action for the decision, pushed to review (never away) by signals."""
     action = thresholds.action_for(decision, confidence)
     reasons: list[str] = []
     if decision == "prohibited" and action == "review":
-        reasons.append(f"confidence {confidence:.2f} is below the reject threshold "
-                       f"{thresholds.reject_min_confidence:.2f}")
+        reasons.append(
+            f"confidence {confidence:.2f} is below the reject threshold "
+            f"{thresholds.reject_min_confidence:.2f}"
+        )
     if decision == "allowed" and action == "review":
-        reasons.append(f"confidence {confidence:.2f} is below the approve threshold "
-                       f"{thresholds.approve_min_confidence:.2f}")
+        reasons.append(
+            f"confidence {confidence:.2f} is below the approve threshold "
+            f"{thresholds.approve_min_confidence:.2f}"
+        )
     raised = escalations(signals)
     if raised and action == "approve":
         action = "review"
@@ -100,8 +106,9 @@ def _clip(p: float) -> float:
     return min(0.99, max(0.01, p))
 
 
-def finding_confidence(model_confidence: float, verified_quotes: int, lexicon_score: float,
-                       agreeing_answers: int = 1) -> float:
+def finding_confidence(
+    model_confidence: float, verified_quotes: int, lexicon_score: float, agreeing_answers: int = 1
+) -> float:
     """Combine the model's stated confidence with agreement signals into 0..1.
 
     Weights are a prior (evaluation fits a calibrator on top): model judgement dominates,
@@ -114,8 +121,14 @@ def finding_confidence(model_confidence: float, verified_quotes: int, lexicon_sc
     return round(_clip(raw), 4)
 
 
-def overall_confidence(decision: Decision, findings: Sequence[Finding], coverage: Coverage,
-                       candidate_scores: dict[str, float], *, partial: bool) -> float:
+def overall_confidence(
+    decision: Decision,
+    findings: Sequence[Finding],
+    coverage: Coverage,
+    candidate_scores: dict[str, float],
+    *,
+    partial: bool,
+) -> float:
     """Probability-like confidence that ``decision`` is right (before calibration)."""
     if decision in ("prohibited", "restricted"):
         top = max((f.confidence for f in findings if f.tier == decision), default=0.5)

@@ -79,11 +79,14 @@ def _check(claim: Claim, index: PageIndex) -> Evidence | RejectedEvidence:
     quote = claim.quote.strip()
 
     def reject(reason: str) -> RejectedEvidence:
-        return RejectedEvidence(url=claim.url, quote=claim.quote, reason=reason,
-                                category=claim.category)
+        return RejectedEvidence(
+            url=claim.url, quote=claim.quote, reason=reason, category=claim.category
+        )
 
     if len(normalise_for_match(quote)) < MIN_QUOTE_CHARS:
-        return reject(f"the quote is too short to prove anything (under {MIN_QUOTE_CHARS} characters)")
+        return reject(
+            f"the quote is too short to prove anything (under {MIN_QUOTE_CHARS} characters)"
+        )
     if len(quote) > MAX_QUOTE_CHARS:
         return reject(f"the quote is longer than {MAX_QUOTE_CHARS} characters; quote one passage")
     page = index.get(claim.url)
@@ -94,7 +97,7 @@ def _check(claim: Claim, index: PageIndex) -> Evidence | RejectedEvidence:
         return reject(f"{claim.url} is not a page that was fetched")
     span = find_quote(quote, page.text)
     if span is not None:
-        return Evidence(url=page.url, quote=page.text[span[0]:span[1]], verified=True)
+        return Evidence(url=page.url, quote=page.text[span[0] : span[1]], verified=True)
     hidden = _in_non_visible(quote, page)
     if hidden:
         return reject(hidden)

@@ -29,10 +29,12 @@ def build_graph() -> Any:
     graph.add_node("calibrate", nodes.calibrate)
     graph.add_edge(START, "crawl")
     graph.add_edge("crawl", "find_signals")
-    graph.add_conditional_edges("find_signals", nodes.route_after_signals,
-                                ["assess", "adjudicate", "decide"])
-    graph.add_conditional_edges("assess", nodes.route_after_assess,
-                                ["run_tools", "assess", "verify"])
+    graph.add_conditional_edges(
+        "find_signals", nodes.route_after_signals, ["assess", "adjudicate", "decide"]
+    )
+    graph.add_conditional_edges(
+        "assess", nodes.route_after_assess, ["run_tools", "assess", "verify"]
+    )
     graph.add_edge("run_tools", "assess")
     graph.add_edge("adjudicate", "verify")
     graph.add_conditional_edges("verify", nodes.route_after_verify, ["assess", "decide"])

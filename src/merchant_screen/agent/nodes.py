@@ -12,7 +12,12 @@ from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
-from merchant_screen.agent.decide import choose_action, decide, finding_confidence, overall_confidence
+from merchant_screen.agent.decide import (
+    choose_action,
+    decide,
+    finding_confidence,
+    overall_confidence,
+)
 from merchant_screen.agent.evidence import Claim as QuoteClaim
 from merchant_screen.agent.evidence import PageIndex, verify_claims
 from merchant_screen.agent.injection import find_injections
@@ -53,11 +58,17 @@ async def call_llm(ctx: RunContext, request: LLMRequest) -> LLMResponse | None:
     started = time.monotonic()
     response = await ctx.llm.complete(request)
     ctx.budget.record_llm(response, request.purpose)
-    ctx.trace.emit("llm", "llm_call", purpose=request.purpose, model=response.model or ctx.llm.model_id,
-                   input_tokens=response.usage.input_tokens,
-                   output_tokens=response.usage.output_tokens,
-                   cached=response.cached, tool_calls=[c.name for c in response.tool_calls],
-                   seconds=round(time.monotonic() - started, 3))
+    ctx.trace.emit(
+        "llm",
+        "llm_call",
+        purpose=request.purpose,
+        model=response.model or ctx.llm.model_id,
+        input_tokens=response.usage.input_tokens,
+        output_tokens=response.usage.output_tokens,
+        cached=response.cached,
+        tool_calls=[c.name for c in response.tool_calls],
+        seconds=round(time.monotonic() - started, 3),
+    )
     return response
 
 
@@ -73,9 +84,15 @@ async def crawl(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     crawler = SiteCrawler(state["url"], ctx.settings, ctx.fetcher, interest)
     ctx.crawler = crawler
     result = await crawler.run()
-    ctx.trace.emit("crawl", "crawled", pages=len(result.pages), fetched=result.fetched,
-                   seconds=result.crawl_s, assessable=result.coverage.assessable,
-                   budget_exhausted=result.budget_exhausted)
+    ctx.trace.emit(
+        "crawl",
+        "crawled",
+        pages=len(result.pages),
+        fetched=result.fetched,
+        seconds=result.crawl_s,
+        assessable=result.coverage.assessable,
+        budget_exhausted=result.budget_exhausted,
+    )
     return {"crawl": result}
 
 
@@ -84,26 +101,46 @@ def find_signals(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     result = state["crawl"]
     pages = [p.page for p in result.ok_pages() if p.page is not None]
     all_pages = [p.page for p in result.pages if p.page is not None]
-    candidates, scores = candidate_passages(ctx.lexicon, pages, ctx.policy.thresholds.candidate_min_score)
+    candidates, scores = candidate_passages(
+        ctx.lexicon, pages, ctx.policy.thresholds.candidate_min_score
+    )
     injections = find_injections(all_pages)
     hidden = hidden_samples(all_pages)
     language = result.language
     unsupported = language if language and language not in ctx.policy.lexicon_languages else None
     signals = Signals(
-        injection_attempt=bool(injections), injection=injections[:10],
-        hidden_text=bool(hidden), hidden_text_samples=hidden[:5],
+        injection_attempt=bool(injections),
+        injection=injections[:10],
+        hidden_text=bool(hidden),
+        hidden_text_samples=hidden[:5],
         offsite_sales=result.coverage.payment_domains,
         unsupported_language=unsupported,
-        candidate_categories={k: round(v, 2) for k, v in sorted(scores.items(), key=lambda i: -i[1])},
+        candidate_categories={
+            k: round(v, 2) for k, v in sorted(scores.items(), key=lambda i: -i[1])
+        },
     )
     ctx.toolbox = Toolbox(result, ctx.policy, ctx.crawler)
-    ctx.trace.emit("find_signals", "signals", candidates=signals.candidate_categories,
-                   injection=len(injections), hidden=len(hidden), passages=len(candidates))
-    return {"signals": signals, "candidates": candidates, "messages": [], "claims": [],
-            "reasks": 0, "answered": False}
+    ctx.trace.emit(
+        "find_signals",
+        "signals",
+        candidates=signals.candidate_categories,
+        injection=len(injections),
+        hidden=len(hidden),
+        passages=len(candidates),
+    )
+    return {
+        "signals": signals,
+        "candidates": candidates,
+        "messages": [],
+        "claims": [],
+        "reasks": 0,
+        "answered": False,
+    }
 
 
-def route_after_signals(state: ScreenState, runtime: Ctx) -> Literal["assess", "adjudicate", "decide"]:
+def route_after_signals(
+    state: ScreenState, runtime: Ctx
+) -> Literal["assess", "adjudicate", "decide"]:
     coverage = state["crawl"].coverage
     if not coverage.ok_pages or (not coverage.assessable and not state["candidates"]):
         return "decide"
@@ -123,32 +160,52 @@ def _overview(state: ScreenState) -> str:
 def _candidates_text(candidates: list[Candidate], limit: int = 8) -> str:
     if not candidates:
         return "(none)"
-    return "\n\n".join(f"[{c['category']}] {spotlight(c['url'], c['text'])}" for c in candidates[:limit])
+    return "\n\n".join(
+        f"[{c['category']}] {spotlight(c['url'], c['text'])}" for c in candidates[:limit]
+    )
 
 
 def _first_messages(state: ScreenState, ctx: RunContext) -> list[dict[str, Any]]:
-    categories = "\n".join(f"- {c.id}: {c.name}. {c.definition.split('. ')[0].rstrip('.')}."
-                           for c in ctx.policy.categories)
+    categories = "\n".join(
+        f"- {c.id}: {c.name}. {c.definition.split('. ')[0].rstrip('.')}."
+        for c in ctx.policy.categories
+    )
     json_mode = ctx.protocol == "json"
-    tools = render("tools_json" if json_mode else "tools_native",
-                   max_tool_calls=ctx.settings.max_tool_calls)
+    tools = render(
+        "tools_json" if json_mode else "tools_native", max_tool_calls=ctx.settings.max_tool_calls
+    )
     declared = ""
     if ctx.declared is not None:
-        declared = (f"Declared at onboarding: name '{ctx.declared.name}', description "
-                    f"'{ctx.declared.description}' (the merchant's claim, to be checked).\n")
+        declared = (
+            f"Declared at onboarding: name '{ctx.declared.name}', description "
+            f"'{ctx.declared.description}' (the merchant's claim, to be checked).\n"
+        )
     signals = state["signals"]
-    signal_text = json.dumps({"injection_attempt": signals.injection_attempt,
-                              "hidden_text": signals.hidden_text,
-                              "offsite_sales": signals.offsite_sales,
-                              "lexicon_scores": signals.candidate_categories})
+    signal_text = json.dumps(
+        {
+            "injection_attempt": signals.injection_attempt,
+            "hidden_text": signals.hidden_text,
+            "offsite_sales": signals.offsite_sales,
+            "lexicon_scores": signals.candidate_categories,
+        }
+    )
     return [
-        {"role": "system", "content": render("assess_system", categories=categories,
-                                             tool_instructions=tools)},
-        {"role": "user", "content": render(
-            "assess_user", url=state["crawl"].final_url, declared=declared,
-            overview=_overview(state), candidates=_candidates_text(state["candidates"]),
-            signals=signal_text,
-            finish_instructions=render("finish_json" if json_mode else "finish_native"))},
+        {
+            "role": "system",
+            "content": render("assess_system", categories=categories, tool_instructions=tools),
+        },
+        {
+            "role": "user",
+            "content": render(
+                "assess_user",
+                url=state["crawl"].final_url,
+                declared=declared,
+                overview=_overview(state),
+                candidates=_candidates_text(state["candidates"]),
+                signals=signal_text,
+                finish_instructions=render("finish_json" if json_mode else "finish_native"),
+            ),
+        },
     ]
 
 
@@ -157,9 +214,15 @@ def _assessment_schema(ctx: RunContext, model: type[Any]) -> dict[str, Any]:
 
 
 def _claims_from(assessment: AssessmentOut) -> list[Claim]:
-    return [Claim(category=f.category, confidence=f.confidence, rationale=f.rationale,
-                  quotes=[{"url": q.url, "quote": q.quote} for q in f.quotes])
-            for f in assessment.findings]
+    return [
+        Claim(
+            category=f.category,
+            confidence=f.confidence,
+            rationale=f.rationale,
+            quotes=[{"url": q.url, "quote": q.quote} for q in f.quotes],
+        )
+        for f in assessment.findings
+    ]
 
 
 async def assess(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
@@ -168,14 +231,23 @@ async def assess(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     json_mode = ctx.protocol == "json"
     tools_left = ctx.budget.can_call_tool()
     if json_mode:
-        request = LLMRequest(list(messages), purpose="assess", schema=_assessment_schema(ctx, NextAction),
-                             schema_name="next_action", max_tokens=1200)
+        request = LLMRequest(
+            list(messages),
+            purpose="assess",
+            schema=_assessment_schema(ctx, NextAction),
+            schema_name="next_action",
+            max_tokens=1200,
+        )
     elif tools_left:
         request = LLMRequest(list(messages), purpose="assess", tools=TOOL_SPECS, max_tokens=1200)
     else:
-        request = LLMRequest(list(messages), purpose="assess",
-                             schema=_assessment_schema(ctx, AssessmentOut), schema_name="assessment",
-                             max_tokens=1200)
+        request = LLMRequest(
+            list(messages),
+            purpose="assess",
+            schema=_assessment_schema(ctx, AssessmentOut),
+            schema_name="assessment",
+            max_tokens=1200,
+        )
     try:
         response = await call_llm(ctx, request)
     except ToolsUnsupportedError:
@@ -184,15 +256,34 @@ async def assess(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
         return {"messages": [], "pending": []}
     if response is None:
         return {"pending": [], "partial_reason": ctx.budget.exhausted or "budget used up"}
-    if response.finish_reason == "refusal" or (response.content is None and not response.tool_calls):
+    if response.finish_reason == "refusal" or (
+        response.content is None and not response.tool_calls
+    ):
         ctx.trace.emit("assess", "refusal")
-        return {"pending": [], "answered": True, "claims": [],
-                "partial_reason": "the model refused or gave no answer"}
+        return {
+            "pending": [],
+            "answered": True,
+            "claims": [],
+            "partial_reason": "the model refused or gave no answer",
+        }
     if response.tool_calls and not json_mode:
-        messages.append({"role": "assistant", "content": response.content or None, "tool_calls": [
-            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
-            for c in response.tool_calls]})
-        pending = [{"id": c.id, "name": c.name, "arguments": c.arguments} for c in response.tool_calls]
+        messages.append(
+            {
+                "role": "assistant",
+                "content": response.content or None,
+                "tool_calls": [
+                    {
+                        "id": c.id,
+                        "type": "function",
+                        "function": {"name": c.name, "arguments": c.arguments},
+                    }
+                    for c in response.tool_calls
+                ],
+            }
+        )
+        pending = [
+            {"id": c.id, "name": c.name, "arguments": c.arguments} for c in response.tool_calls
+        ]
         return {"messages": messages, "pending": pending}
     messages.append({"role": "assistant", "content": response.content or ""})
     try:
@@ -200,8 +291,13 @@ async def assess(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
             step = parse_structured(response.content, NextAction)
             assert isinstance(step, NextAction)
             if step.action != "finish":
-                pending = [{"id": f"json-{ctx.budget.tool_calls}", "name": step.action,
-                            "arguments": json.dumps(step.arguments())}]
+                pending = [
+                    {
+                        "id": f"json-{ctx.budget.tool_calls}",
+                        "name": step.action,
+                        "arguments": json.dumps(step.arguments()),
+                    }
+                ]
                 return {"messages": messages, "pending": pending}
             assessment = step.assessment or AssessmentOut()
         else:
@@ -212,13 +308,28 @@ async def assess(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
         fixes = state.get("fixes", 0)
         ctx.trace.emit("assess", "invalid_output", reason=str(exc), fix=fixes + 1)
         if fixes >= MAX_REASKS:
-            return {"messages": messages, "pending": [], "answered": True, "claims": [],
-                    "partial_reason": f"the model's answer was unusable: {exc}"}
-        messages.append({"role": "user", "content": f"Your reply was not valid: {exc}. Reply "
-                         "with only the JSON object in the required shape."})
+            return {
+                "messages": messages,
+                "pending": [],
+                "answered": True,
+                "claims": [],
+                "partial_reason": f"the model's answer was unusable: {exc}",
+            }
+        messages.append(
+            {
+                "role": "user",
+                "content": f"Your reply was not valid: {exc}. Reply "
+                "with only the JSON object in the required shape.",
+            }
+        )
         return {"messages": messages, "pending": [], "fixes": fixes + 1}
-    return {"messages": messages, "pending": [], "answered": True,
-            "claims": _claims_from(assessment), "summary": assessment.business_summary}
+    return {
+        "messages": messages,
+        "pending": [],
+        "answered": True,
+        "claims": _claims_from(assessment),
+        "summary": assessment.business_summary,
+    }
 
 
 def route_after_assess(state: ScreenState) -> Literal["run_tools", "assess", "verify"]:
@@ -246,8 +357,14 @@ async def run_tools(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
                 result = await ctx.toolbox.call(call["name"], arguments)
         else:
             result = json.dumps({"error": "tool budget used up; give your final answer now"})
-        ctx.trace.emit("run_tools", "tool_call", tool=call["name"], arguments=call["arguments"],
-                       result_chars=len(result), error=result.startswith('{"error"'))
+        ctx.trace.emit(
+            "run_tools",
+            "tool_call",
+            tool=call["name"],
+            arguments=call["arguments"],
+            result_chars=len(result),
+            error=result.startswith('{"error"'),
+        )
         if ctx.protocol == "json":
             messages.append({"role": "user", "content": f"Result of {call['name']}: {result}"})
         else:
@@ -266,19 +383,29 @@ def verify(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
         if claim["category"] not in ctx.policy.ids:
             unknown.append(claim)
             continue
-        quote_claims += [QuoteClaim(claim["category"], q.get("url", ""), q.get("quote", ""))
-                         for q in claim["quotes"]]
+        quote_claims += [
+            QuoteClaim(claim["category"], q.get("url", ""), q.get("quote", ""))
+            for q in claim["quotes"]
+        ]
     verified, rejected = verify_claims(quote_claims, index)
     for claim in unknown:
-        rejected += [_reject(q, f"'{claim['category']}' is not a policy category", claim["category"])
-                     for q in claim["quotes"]]
+        rejected += [
+            _reject(q, f"'{claim['category']}' is not a policy category", claim["category"])
+            for q in claim["quotes"]
+        ]
     for claim in claims:
         if claim["category"] in ctx.policy.ids and not claim["quotes"]:
-            rejected.append(_reject({"url": "", "quote": ""}, "the finding cites no quote",
-                                    claim["category"]))
-    ctx.trace.emit("verify", "verified", verified=len(verified), rejected=len(rejected),
-                   reasons=[r.reason for r in rejected][:10])
-    findings = []
+            rejected.append(
+                _reject({"url": "", "quote": ""}, "the finding cites no quote", claim["category"])
+            )
+    ctx.trace.emit(
+        "verify",
+        "verified",
+        verified=len(verified),
+        rejected=len(rejected),
+        reasons=[r.reason for r in rejected][:10],
+    )
+    findings: list[Finding] = []
     scores = state["signals"].candidate_categories
     for claim in claims:
         evidence = [v.evidence for v in verified if v.category == claim["category"]]
@@ -287,21 +414,39 @@ def verify(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
         if any(f.category == claim["category"] for f in findings):
             continue
         category = ctx.policy.category(claim["category"])
-        findings.append(Finding(
-            category=category.id, tier=category.tier, name=category.name,
-            confidence=finding_confidence(claim["confidence"], len(evidence),
-                                          scores.get(category.id, 0.0)),
-            rationale=claim["rationale"], evidence=evidence))
-    reask = (ctx.mode == "agent" and rejected and state.get("reasks", 0) < MAX_REASKS
-             and not state.get("partial_reason") and ctx.budget.can_call_llm())
+        findings.append(
+            Finding(
+                category=category.id,
+                tier=category.tier,
+                name=category.name,
+                confidence=finding_confidence(
+                    claim["confidence"], len(evidence), scores.get(category.id, 0.0)
+                ),
+                rationale=claim["rationale"],
+                evidence=evidence,
+            )
+        )
+    reask = (
+        ctx.mode == "agent"
+        and rejected
+        and state.get("reasks", 0) < MAX_REASKS
+        and not state.get("partial_reason")
+        and ctx.budget.can_call_llm()
+    )
     update: dict[str, Any] = {"findings": findings, "rejected": rejected, "retry": bool(reask)}
     if reask:
-        failures = "\n".join(f"- [{r.category}] {r.url}: \"{r.quote[:200]}\" -> {r.reason}"
-                             for r in rejected)
+        failures = "\n".join(
+            f'- [{r.category}] {r.url}: "{r.quote[:200]}" -> {r.reason}' for r in rejected
+        )
         messages = list(state.get("messages") or [])
         messages.append({"role": "user", "content": render("reask", failures=failures)})
-        update |= {"messages": messages, "reasks": state.get("reasks", 0) + 1, "answered": False,
-                   "pending": [], "claims": []}
+        update |= {
+            "messages": messages,
+            "reasks": state.get("reasks", 0) + 1,
+            "answered": False,
+            "pending": [],
+            "claims": [],
+        }
         ctx.trace.emit("verify", "reask", failures=len(rejected))
     return update
 
@@ -313,8 +458,9 @@ def route_after_verify(state: ScreenState, runtime: Ctx) -> Literal["assess", "d
 def _reject(quote: dict[str, str], reason: str, category: str) -> Any:
     from merchant_screen.verdict import RejectedEvidence
 
-    return RejectedEvidence(url=quote.get("url", ""), quote=quote.get("quote", ""), reason=reason,
-                            category=category)
+    return RejectedEvidence(
+        url=quote.get("url", ""), quote=quote.get("quote", ""), reason=reason, category=category
+    )
 
 
 def decide_verdict(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
@@ -324,13 +470,25 @@ def decide_verdict(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     outcome = decide(findings, crawl_result.coverage)
     signals = state.get("signals") or Signals()
     partial = state.get("partial_reason") or (ctx.budget.exhausted or "")
-    mismatch = declared_mismatch(ctx.declared, findings, ctx.lexicon, ctx.policy) if ctx.declared else ""
-    signals = signals.model_copy(update={"partial": bool(partial), "partial_reason": partial,
-                                         "declared_mismatch": bool(mismatch),
-                                         "declared_mismatch_reason": mismatch})
+    mismatch = (
+        declared_mismatch(ctx.declared, findings, ctx.lexicon, ctx.policy) if ctx.declared else ""
+    )
+    signals = signals.model_copy(
+        update={
+            "partial": bool(partial),
+            "partial_reason": partial,
+            "declared_mismatch": bool(mismatch),
+            "declared_mismatch_reason": mismatch,
+        }
+    )
     ctx.trace.emit("decide", "decided", decision=outcome.decision, reasons=list(outcome.reasons))
-    return {"decision": outcome.decision, "reasons": list(outcome.reasons), "signals": signals,
-            "crawl": crawl_result, "partial_reason": partial}
+    return {
+        "decision": outcome.decision,
+        "reasons": list(outcome.reasons),
+        "signals": signals,
+        "crawl": crawl_result,
+        "partial_reason": partial,
+    }
 
 
 def calibrate(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
@@ -338,10 +496,19 @@ def calibrate(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     signals = state["signals"]
     findings = state.get("findings") or []
     decision: Any = state["decision"]
-    raw = overall_confidence(decision, findings, state["crawl"].coverage,
-                             signals.candidate_categories, partial=signals.partial)
+    raw = overall_confidence(
+        decision,
+        findings,
+        state["crawl"].coverage,
+        signals.candidate_categories,
+        partial=signals.partial,
+    )
     confidence = ctx.calibrator.apply(raw) if ctx.calibrator is not None else raw
     action, reasons = choose_action(decision, confidence, ctx.policy.thresholds, signals)
     ctx.trace.emit("calibrate", "calibrated", raw=raw, confidence=confidence, action=action)
-    return {"raw_confidence": raw, "confidence": confidence, "action": action,
-            "reasons": list(state.get("reasons") or []) + reasons}
+    return {
+        "raw_confidence": raw,
+        "confidence": confidence,
+        "action": action,
+        "reasons": list(state.get("reasons") or []) + reasons,
+    }

@@ -7,8 +7,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["AssessmentOut", "FindingOut", "NextAction", "PassageAnswer", "QuoteOut",
-           "with_category_enum"]
+__all__ = [
+    "AssessmentOut",
+    "FindingOut",
+    "NextAction",
+    "PassageAnswer",
+    "QuoteOut",
+    "with_category_enum",
+]
 
 
 class _Out(BaseModel):
@@ -35,8 +41,9 @@ class AssessmentOut(_Out):
 class NextAction(_Out):
     """One step of the JSON tool protocol (for endpoints without native tool calls)."""
 
-    action: Literal["search_site", "read_page", "fetch_page", "policy_section", "domain_info",
-                    "finish"]
+    action: Literal[
+        "search_site", "read_page", "fetch_page", "policy_section", "domain_info", "finish"
+    ]
     query: str | None = Field(None, max_length=200)
     url: str | None = Field(None, max_length=400)
     part: int | None = Field(None, ge=1)
@@ -44,8 +51,13 @@ class NextAction(_Out):
     assessment: AssessmentOut | None = None
 
     def arguments(self) -> dict[str, Any]:
-        fields = {"search_site": ("query",), "read_page": ("url", "part"), "fetch_page": ("url",),
-                  "policy_section": ("category",), "domain_info": ()}[self.action]
+        fields = {
+            "search_site": ("query",),
+            "read_page": ("url", "part"),
+            "fetch_page": ("url",),
+            "policy_section": ("category",),
+            "domain_info": (),
+        }[self.action]
         return {k: getattr(self, k) for k in fields if getattr(self, k) is not None}
 
 

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 __all__ = ["Passage", "SiteIndex", "split_passages", "tokens"]
 
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
-_STOP = frozenset(
+_STOP_WORDS = (
     "a an and are as at be by for from has have in is it its of on or our the this that to we "
-    "with you your was were will can all any not no".split()
+    "with you your was were will can all any not no"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 PASSAGE_CHARS = 600
 
 
@@ -30,7 +31,9 @@ class Passage:
     title: str = ""
 
 
-def split_passages(url: str, text: str, title: str = "", limit: int = PASSAGE_CHARS) -> list[Passage]:
+def split_passages(
+    url: str, text: str, title: str = "", limit: int = PASSAGE_CHARS
+) -> list[Passage]:
     """Consecutive lines of a page's visible text grouped into passages of at most ``limit``
     characters (a longer line is cut at word boundaries)."""
     out: list[Passage] = []

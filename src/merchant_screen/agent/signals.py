@@ -16,8 +16,15 @@ __all__ = ["candidate_passages", "declared_mismatch", "hidden_samples"]
 
 PASSAGES_PER_CATEGORY = 3
 _HIDDEN_REASONS_THAT_COUNT = frozenset(
-    {"display_none", "visibility_hidden", "zero_size", "offscreen", "same_colour",
-     "hidden_attribute", "aria_hidden"}
+    {
+        "display_none",
+        "visibility_hidden",
+        "zero_size",
+        "offscreen",
+        "same_colour",
+        "hidden_attribute",
+        "aria_hidden",
+    }
 )
 
 
@@ -35,9 +42,15 @@ def candidate_passages(
         hits = find_hits(lexicon, page.text)
         site_hits += hits
         for passage in passages_for(hits, page.text):
-            by_category[passage.category].append(Candidate(
-                category=passage.category, url=page.url, text=passage.text,
-                score=round(passage.score, 3), terms=list(passage.terms)))
+            by_category[passage.category].append(
+                Candidate(
+                    category=passage.category,
+                    url=page.url,
+                    text=passage.text,
+                    score=round(passage.score, 3),
+                    terms=list(passage.terms),
+                )
+            )
     scores = score_categories(site_hits)
     chosen: list[Candidate] = []
     for category, score in scores.items():
@@ -56,17 +69,23 @@ def hidden_samples(pages: Iterable[ExtractedPage], min_chars: int = 20) -> list[
         for hidden in page.hidden:
             text = " ".join(hidden.text.split())
             if hidden.reason in _HIDDEN_REASONS_THAT_COUNT and len(text) >= min_chars:
-                out.append(SuspiciousText(url=page.url, text=text[:300], where="hidden",
-                                          reason=hidden.reason))
+                out.append(
+                    SuspiciousText(
+                        url=page.url, text=text[:300], where="hidden", reason=hidden.reason
+                    )
+                )
     return out
 
 
-def declared_mismatch(declared: Declared | None, findings: Sequence[Finding], lexicon: Lexicon,
-                      policy: Policy) -> str:
+def declared_mismatch(
+    declared: Declared | None, findings: Sequence[Finding], lexicon: Lexicon, policy: Policy
+) -> str:
     """Why the declared business does not cover what the site was found to sell ("" if it does)."""
     if declared is None or not findings:
         return ""
-    declared_scores = score_categories(find_hits(lexicon, f"{declared.name}. {declared.description}"))
+    declared_scores = score_categories(
+        find_hits(lexicon, f"{declared.name}. {declared.description}")
+    )
     missing = [f for f in findings if declared_scores.get(f.category, 0.0) <= 0.0]
     if not missing:
         return ""

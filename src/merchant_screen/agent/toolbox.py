@@ -25,20 +25,46 @@ SEARCH_RESULTS = 5
 
 
 def _spec(name: str, description: str, properties: dict[str, Any], required: list[str]) -> ToolSpec:
-    return ToolSpec(name, description, {"type": "object", "properties": properties,
-                                        "required": required, "additionalProperties": False})
+    return ToolSpec(
+        name,
+        description,
+        {
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": False,
+        },
+    )
 
 
 TOOL_SPECS: tuple[ToolSpec, ...] = (
-    _spec("search_site", "Find passages on the crawled pages matching a query (ranked, with URLs).",
-          {"query": {"type": "string", "maxLength": 200}}, ["query"]),
-    _spec("read_page", "Read the visible text of a crawled page, in parts of about 3000 characters.",
-          {"url": {"type": "string"}, "part": {"type": "integer", "minimum": 1}}, ["url"]),
-    _spec("fetch_page", "Fetch one more page of this merchant's site (same site only).",
-          {"url": {"type": "string"}}, ["url"]),
-    _spec("policy_section", "Full definition, inclusions and exclusions of a policy category.",
-          {"category": {"type": "string"}}, ["category"]),
-    _spec("domain_info", "What is known about the merchant's domain (DNS, redirects, TLS).", {}, []),
+    _spec(
+        "search_site",
+        "Find passages on the crawled pages matching a query (ranked, with URLs).",
+        {"query": {"type": "string", "maxLength": 200}},
+        ["query"],
+    ),
+    _spec(
+        "read_page",
+        "Read the visible text of a crawled page, in parts of about 3000 characters.",
+        {"url": {"type": "string"}, "part": {"type": "integer", "minimum": 1}},
+        ["url"],
+    ),
+    _spec(
+        "fetch_page",
+        "Fetch one more page of this merchant's site (same site only).",
+        {"url": {"type": "string"}},
+        ["url"],
+    ),
+    _spec(
+        "policy_section",
+        "Full definition, inclusions and exclusions of a policy category.",
+        {"category": {"type": "string"}},
+        ["category"],
+    ),
+    _spec(
+        "domain_info", "What is known about the merchant's domain (DNS, redirects, TLS).", {}, []
+    ),
 )
 
 Resolver = Callable[[str], Awaitable[list[str]]]
@@ -107,13 +133,18 @@ class Toolbox:
             return _error(f"blocked: {exc}")
         except ScreenError as exc:
             return _error(str(exc))
-        except Exception as exc:  # noqa: BLE001 - a tool error must never crash the run
+        except Exception as exc:
             return _error(f"{name} failed: {type(exc).__name__}")
 
     async def _tool_search_site(self, query: str) -> dict[str, Any]:
         hits = self.index.search(str(query)[:200], SEARCH_RESULTS)
-        return {"query": query, "results": [
-            {"url": p.url, "score": score, "text": spotlight(p.url, p.text)} for p, score in hits]}
+        return {
+            "query": query,
+            "results": [
+                {"url": p.url, "score": score, "text": spotlight(p.url, p.text)}
+                for p, score in hits
+            ],
+        }
 
     async def _tool_read_page(self, url: str, part: int = 1) -> dict[str, Any]:
         page = self.crawl.page_for(str(url))
@@ -123,8 +154,14 @@ class Toolbox:
         parts = max(1, -(-len(text) // READ_CHARS))
         part = min(max(1, int(part)), parts)
         chunk = text[(part - 1) * READ_CHARS : part * READ_CHARS]
-        return {"url": page.url, "title": page.title, "state": page.state, "part": part,
-                "parts": parts, "text": spotlight(page.url, chunk)}
+        return {
+            "url": page.url,
+            "title": page.title,
+            "state": page.state,
+            "part": part,
+            "parts": parts,
+            "text": spotlight(page.url, chunk),
+        }
 
     async def _tool_fetch_page(self, url: str) -> dict[str, Any]:
         if self.crawler is None:
@@ -133,19 +170,33 @@ class Toolbox:
         self.crawl = self.crawler.result()
         self.rebuild()
         if page.page is None:
-            return {"url": page.url, "status": page.status, "state": page.state,
-                    "error": page.error or page.state_reason}
-        return {"url": page.url, "status": page.status, "state": page.state, "title": page.title,
-                "text": spotlight(page.url, page.page.text[:READ_CHARS])}
+            return {
+                "url": page.url,
+                "status": page.status,
+                "state": page.state,
+                "error": page.error or page.state_reason,
+            }
+        return {
+            "url": page.url,
+            "status": page.status,
+            "state": page.state,
+            "title": page.title,
+            "text": spotlight(page.url, page.page.text[:READ_CHARS]),
+        }
 
     async def _tool_policy_section(self, category: str) -> dict[str, Any]:
         try:
             cat = self.policy.category(str(category))
         except KeyError:
             return {"error": f"unknown category '{category}'; known: {', '.join(self.policy.ids)}"}
-        return {"id": cat.id, "name": cat.name, "definition": cat.definition,
-                "includes": list(cat.includes), "not_a_violation_if": list(cat.excludes),
-                "required_evidence": cat.required_evidence}
+        return {
+            "id": cat.id,
+            "name": cat.name,
+            "definition": cat.definition,
+            "includes": list(cat.includes),
+            "not_a_violation_if": list(cat.excludes),
+            "required_evidence": cat.required_evidence,
+        }
 
     async def _tool_domain_info(self) -> dict[str, Any]:
         return await domain_facts(self.crawl, self.resolver)
@@ -153,4 +204,3 @@ class Toolbox:
 
 def _error(message: str) -> str:
     return json.dumps({"error": message})
-

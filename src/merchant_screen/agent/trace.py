@@ -17,8 +17,12 @@ __all__ = ["Budget", "Trace"]
 class Trace:
     """Collects events in memory and, if given a path, appends them as JSONL as they happen."""
 
-    def __init__(self, run_id: str, path: Path | None = None,
-                 on_event: Callable[[dict[str, Any]], None] | None = None) -> None:
+    def __init__(
+        self,
+        run_id: str,
+        path: Path | None = None,
+        on_event: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         self.run_id = run_id
         self._on_event = on_event
         self.events: list[dict[str, Any]] = []
@@ -29,8 +33,13 @@ class Trace:
             self._file = path.open("a", encoding="utf-8")
 
     def emit(self, node: str, event: str, **data: Any) -> None:
-        record = {"run_id": self.run_id, "t": round(time.monotonic() - self._start, 4),
-                  "node": node, "event": event, **data}
+        record = {
+            "run_id": self.run_id,
+            "t": round(time.monotonic() - self._start, 4),
+            "node": node,
+            "event": event,
+            **data,
+        }
         self.events.append(record)
         if self._on_event is not None:
             self._on_event(record)

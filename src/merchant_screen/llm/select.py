@@ -47,11 +47,19 @@ def build_llm(settings: Settings, *, salt: str) -> LLMClient:
                 "--base-url / MERCHANT_SCREEN_BASE_URL (vLLM, Ollama, llama.cpp server)"
             )
         client = OpenAICompatClient(
-            name, base_url=settings.base_url, api_key=settings.api_key,
-            timeout=settings.llm_timeout, max_retries=settings.llm_max_retries,
+            name,
+            base_url=settings.base_url,
+            api_key=settings.api_key,
+            timeout=settings.llm_timeout,
+            max_retries=settings.llm_max_retries,
             tool_protocol=settings.tool_protocol,  # type: ignore[arg-type]
         )
     if settings.llm_cache:
-        return CachingLLM(client, settings.cache_path / "llm", ttl=None,
-                          size_limit=settings.cache_size_limit, salt=salt)
+        return CachingLLM(
+            client,
+            settings.cache_path / "llm",
+            ttl=None,
+            size_limit=settings.cache_size_limit,
+            salt=salt,
+        )
     return client

@@ -55,7 +55,10 @@ class JsonBlobCache:
 
     def __init__(self, directory: Path, *, size_limit: int, ttl: float | None) -> None:
         self._cache = diskcache.Cache(
-            str(directory), disk=SafeDisk, size_limit=size_limit, eviction_policy="least-recently-stored"
+            str(directory),
+            disk=SafeDisk,
+            size_limit=size_limit,
+            eviction_policy="least-recently-stored",
         )
         self._ttl = ttl if ttl else None
 

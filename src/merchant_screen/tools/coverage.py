@@ -16,12 +16,32 @@ from merchant_screen.tools.urls import registrable_domain
 
 __all__ = ["EVIDENCE_KINDS", "Coverage", "PageSummary", "summarise_coverage"]
 
-EVIDENCE_KINDS = ("products", "catalog", "terms", "refund", "shipping", "privacy", "about",
-                  "contact", "faq")
+EVIDENCE_KINDS = (
+    "products",
+    "catalog",
+    "terms",
+    "refund",
+    "shipping",
+    "privacy",
+    "about",
+    "contact",
+    "faq",
+)
 # Pages that prevent assessing a site when the homepage is one of them.
 UNASSESSABLE_STATES: frozenset[str] = frozenset(
-    {"bot_wall", "login_wall", "parked", "under_construction", "js_required", "empty",
-     "not_found", "error", "redirect_offsite", "blocked_robots", "non_html"}
+    {
+        "bot_wall",
+        "login_wall",
+        "parked",
+        "under_construction",
+        "js_required",
+        "empty",
+        "not_found",
+        "error",
+        "redirect_offsite",
+        "blocked_robots",
+        "non_html",
+    }
 )
 MIN_TEXT_CHARS = 600
 
@@ -37,17 +57,50 @@ _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("contact", re.compile(r"\b(contact|get in touch|impressum)\b", re.I)),
     ("faq", re.compile(r"\b(faqs?|frequently asked|help)\b", re.I)),
 )
-_PAYMENT_DOMAINS = frozenset({
-    "paypal.com", "paypal.me", "stripe.com", "etsy.com", "amazon.com", "amazon.co.uk", "amazon.de",
-    "ebay.com", "gumroad.com", "shop.app", "square.site", "squareup.com", "cash.app", "venmo.com",
-    "patreon.com", "ko-fi.com", "buymeacoffee.com", "kickstarter.com", "indiegogo.com",
-    "gofundme.com", "payhip.com", "sellfy.com", "lemonsqueezy.com", "paddle.com", "wa.me",
-    "whatsapp.com", "t.me", "telegram.me", "coinbase.com", "binance.com", "skrill.com",
-    "alibaba.com", "aliexpress.com", "dhgate.com", "mercadolibre.com", "walmart.com",
-})
+_PAYMENT_DOMAINS = frozenset(
+    {
+        "paypal.com",
+        "paypal.me",
+        "stripe.com",
+        "etsy.com",
+        "amazon.com",
+        "amazon.co.uk",
+        "amazon.de",
+        "ebay.com",
+        "gumroad.com",
+        "shop.app",
+        "square.site",
+        "squareup.com",
+        "cash.app",
+        "venmo.com",
+        "patreon.com",
+        "ko-fi.com",
+        "buymeacoffee.com",
+        "kickstarter.com",
+        "indiegogo.com",
+        "gofundme.com",
+        "payhip.com",
+        "sellfy.com",
+        "lemonsqueezy.com",
+        "paddle.com",
+        "wa.me",
+        "whatsapp.com",
+        "t.me",
+        "telegram.me",
+        "coinbase.com",
+        "binance.com",
+        "skrill.com",
+        "alibaba.com",
+        "aliexpress.com",
+        "dhgate.com",
+        "mercadolibre.com",
+        "walmart.com",
+    }
+)
 _PAYMENT_WORDS = re.compile(
     r"\b(buy|checkout|check out|order|pay|payment|purchase|donate|add to cart|shop now|"
-    r"book now|deposit|cart)\b", re.I
+    r"book now|deposit|cart)\b",
+    re.I,
 )
 
 
@@ -121,16 +174,17 @@ def _payment_domains(pages: Sequence[ExtractedPage], site: str) -> list[str]:
             if domain == site:
                 continue
             path = urlsplit(url).path.lower()
-            if (domain in _PAYMENT_DOMAINS or host.startswith(("checkout.", "pay.", "buy.", "shop.",
-                                                                 "store.", "order."))
-                    or _PAYMENT_WORDS.search(text) or _PAYMENT_WORDS.search(path.replace("/", " "))):
+            if (
+                domain in _PAYMENT_DOMAINS
+                or host.startswith(("checkout.", "pay.", "buy.", "shop.", "store.", "order."))
+                or _PAYMENT_WORDS.search(text)
+                or _PAYMENT_WORDS.search(path.replace("/", " "))
+            ):
                 found[domain] += 1
     return sorted(found)
 
 
-def summarise_coverage(
-    pages: Sequence[PageSummary], *, site: str
-) -> Coverage:
+def summarise_coverage(pages: Sequence[PageSummary], *, site: str) -> Coverage:
     """What the crawl saw, and whether the site can be assessed at all."""
     states = Counter(p.state for p in pages)
     home = pages[0] if pages else None
@@ -154,9 +208,9 @@ def summarise_coverage(
     reason = ""
     if home is None:
         reason = "nothing was fetched"
-    elif home.state in UNASSESSABLE_STATES and not ok:
-        reason = f"homepage is {home.state.replace('_', ' ')}"
-    elif home.state in UNASSESSABLE_STATES - {"not_found", "error"} and len(ok) < 2:
+    elif (home.state in UNASSESSABLE_STATES and not ok) or (
+        home.state in UNASSESSABLE_STATES - {"not_found", "error"} and len(ok) < 2
+    ):
         reason = f"homepage is {home.state.replace('_', ' ')}"
     elif text_chars < MIN_TEXT_CHARS:
         reason = f"too little readable text ({text_chars} characters)"

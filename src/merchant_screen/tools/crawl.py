@@ -24,7 +24,7 @@ from merchant_screen.settings import Settings
 from merchant_screen.tools.cache import JsonBlobCache
 from merchant_screen.tools.coverage import Coverage, PageSummary, summarise_coverage
 from merchant_screen.tools.extract import extract_page
-from merchant_screen.tools.fetch import FetchOptions, Fetcher, FetchResult, HostLimiter, is_html
+from merchant_screen.tools.fetch import Fetcher, FetchOptions, FetchResult, HostLimiter, is_html
 from merchant_screen.tools.guard import check_url
 from merchant_screen.tools.links import Candidate, classify_link, pick_next, platform_hints
 from merchant_screen.tools.pages import ExtractedPage, PageState
@@ -96,8 +96,11 @@ class CrawlResult(BaseModel):
     crawl_s: float = 0.0
 
     def ok_pages(self) -> list[CrawledPage]:
-        return [p for p in self.pages if p.page is not None and p.duplicate_of is None
-                and p.state in ("ok", "age_gate")]
+        return [
+            p
+            for p in self.pages
+            if p.page is not None and p.duplicate_of is None and p.state in ("ok", "age_gate")
+        ]
 
     def page_for(self, url: str) -> CrawledPage | None:
         try:
@@ -121,8 +124,11 @@ async def open_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
     )
     cache = None
     if settings.cache:
-        cache = JsonBlobCache(settings.cache_path / "http", size_limit=settings.cache_size_limit,
-                              ttl=settings.cache_ttl)
+        cache = JsonBlobCache(
+            settings.cache_path / "http",
+            size_limit=settings.cache_size_limit,
+            ttl=settings.cache_ttl,
+        )
     options = FetchOptions(
         user_agent=settings.user_agent,
         request_timeout=settings.request_timeout,
@@ -132,8 +138,9 @@ async def open_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
         cache_tag=f"{sorted(settings.connect_to)}|{settings.ca_bundle}",
     )
     try:
-        yield Fetcher(client, options, HostLimiter(settings.host_concurrency, settings.host_delay),
-                      cache)
+        yield Fetcher(
+            client, options, HostLimiter(settings.host_concurrency, settings.host_delay), cache
+        )
     finally:
         await client.aclose()
         if cache is not None:
@@ -160,8 +167,9 @@ def _state_for(result: FetchResult, page: ExtractedPage | None) -> tuple[PageSta
 class SiteCrawler:
     """Crawl state for one merchant; ``run`` once, then ``fetch_more`` as the agent asks."""
 
-    def __init__(self, url: str, settings: Settings, fetcher: Fetcher,
-                 interest: InterestFn | None = None) -> None:
+    def __init__(
+        self, url: str, settings: Settings, fetcher: Fetcher, interest: InterestFn | None = None
+    ) -> None:
         self.start_url = check_url(url)
         self.domain = registrable_domain(host_of(self.start_url))
         self._settings = settings
@@ -208,9 +216,15 @@ class SiteCrawler:
         return await self._fetch_candidate(candidate)
 
     def result(self) -> CrawlResult:
-        summaries = [PageSummary(url=p.url, state=p.state, kind=p.kind,
-                                 page=p.page if p.duplicate_of is None else None)
-                     for p in self._pages]
+        summaries = [
+            PageSummary(
+                url=p.url,
+                state=p.state,
+                kind=p.kind,
+                page=p.page if p.duplicate_of is None else None,
+            )
+            for p in self._pages
+        ]
         coverage = summarise_coverage(summaries, site=self.domain)
         home = self._pages[0] if self._pages else None
         return CrawlResult(
@@ -237,8 +251,9 @@ class SiteCrawler:
     # --- the crawl ----------------------------------------------------------------------
     async def _crawl(self) -> None:
         if self._settings.respect_robots:
-            self._robots = await fetch_robots(self._fetcher, self.start_url,
-                                              self._settings.user_agent)
+            self._robots = await fetch_robots(
+                self._fetcher, self.start_url, self._settings.user_agent
+            )
             if self._robots.crawl_delay:
                 delay = min(self._robots.crawl_delay, self._settings.max_crawl_delay)
                 self._fetcher.limiter.set_delay(host_of(self.start_url), delay)
@@ -259,7 +274,8 @@ class SiteCrawler:
             return
         if host_of(page.url) != host_of(self.start_url) and self._robots.crawl_delay:
             self._fetcher.limiter.set_delay(
-                host_of(page.url), min(self._robots.crawl_delay, self._settings.max_crawl_delay))
+                host_of(page.url), min(self._robots.crawl_delay, self._settings.max_crawl_delay)
+            )
         for path, kind in platform_hints(page.page.platform):
             self._offer(Candidate(_join(page.url, path), kind, depth=1, found_on="platform"))
         await self._read_sitemaps(page.url)
@@ -271,16 +287,18 @@ class SiteCrawler:
             if self._bytes >= self._settings.max_total_bytes:
                 self._exhausted = "bytes"
                 break
-            batch = pick_next(self._frontier.values(), self._done,
-                              min(room, self._settings.host_concurrency * 2))
+            batch = pick_next(
+                self._frontier.values(), self._done, min(room, self._settings.host_concurrency * 2)
+            )
             if not batch:
                 break
             for c in batch:
                 key = dedupe_key(c.url)
                 del self._frontier[key]
                 self._seen.add(key)  # before fetching: pages in flight must not be re-offered
-            results = await asyncio.gather(*(self._download(c) for c in batch),
-                                           return_exceptions=True)
+            results = await asyncio.gather(
+                *(self._download(c) for c in batch), return_exceptions=True
+            )
             for c, outcome in zip(batch, results, strict=True):
                 if isinstance(outcome, BlockedURLError):
                     self._blocked += 1
@@ -303,8 +321,9 @@ class SiteCrawler:
             url = urls.pop(0)
             fetched += 1
             try:
-                result = await self._fetcher.fetch(url, max_bytes=_SITEMAP_BYTES,
-                                                   site=self.domain, body_for="text")
+                result = await self._fetcher.fetch(
+                    url, max_bytes=_SITEMAP_BYTES, site=self.domain, body_for="text"
+                )
             except CrawlError:
                 continue
             if result.status != 200 or not result.body:
@@ -316,9 +335,16 @@ class SiteCrawler:
                     target = check_url(loc)
                     if same_site(target, self.domain):
                         self._sitemap_urls += 1
-                        self._offer(Candidate(target, classify_link(target), depth=1,
-                                              found_on=url, from_sitemap=True,
-                                              interest=self._interest(target)))
+                        self._offer(
+                            Candidate(
+                                target,
+                                classify_link(target),
+                                depth=1,
+                                found_on=url,
+                                from_sitemap=True,
+                                interest=self._interest(target),
+                            )
+                        )
 
     async def _fetch_candidate(self, c: Candidate) -> CrawledPage:
         """Fetch one candidate and record it (used for the homepage and agent requests)."""
@@ -328,8 +354,9 @@ class SiteCrawler:
         """The network part (safe to run concurrently); None when robots.txt forbids it."""
         if not self._robots.allowed(c.url, self._settings.user_agent):
             return None
-        limit = max(1024, min(self._settings.max_page_bytes,
-                              self._settings.max_total_bytes - self._bytes))
+        limit = max(
+            1024, min(self._settings.max_page_bytes, self._settings.max_total_bytes - self._bytes)
+        )
         return await self._fetcher.fetch(c.url, max_bytes=limit, site=self.domain)
 
     def _accept(self, c: Candidate, result: FetchResult | None) -> CrawledPage:
@@ -337,9 +364,15 @@ class SiteCrawler:
         Runs in batch order, so a crawl of the same site is the same crawl every time."""
         if result is None:
             self._skip(c.url, "robots")
-            blocked = CrawledPage(url=c.url, requested_url=c.url, status=None,
-                                  state="blocked_robots", state_reason="disallowed by robots.txt",
-                                  kind=c.kind, depth=c.depth)
+            blocked = CrawledPage(
+                url=c.url,
+                requested_url=c.url,
+                status=None,
+                state="blocked_robots",
+                state_reason="disallowed by robots.txt",
+                kind=c.kind,
+                depth=c.depth,
+            )
             self._pages.append(blocked)
             return blocked
         body, truncated = result.body, result.truncated
@@ -352,15 +385,25 @@ class SiteCrawler:
             page = extract_page(body, result.final_url, content_type=result.content_type)
         state, reason = _state_for(result, page)
         crawled = CrawledPage(
-            url=result.final_url, requested_url=c.url, status=result.status, state=state,
-            state_reason=reason, kind=c.kind, depth=c.depth, bytes=len(body),
+            url=result.final_url,
+            requested_url=c.url,
+            status=result.status,
+            state=state,
+            state_reason=reason,
+            kind=c.kind,
+            depth=c.depth,
+            bytes=len(body),
             content_type=result.content_type.split(";")[0].strip(),
             fetched_at=result.fetched_at,
             sha256=hashlib.sha256(body).hexdigest() if body else None,
-            title=page.title if page else "", language=page.language if page else None,
-            truncated=truncated, from_cache=result.from_cache,
+            title=page.title if page else "",
+            language=page.language if page else None,
+            truncated=truncated,
+            from_cache=result.from_cache,
             elapsed_ms=round(result.elapsed * 1000, 1),
-            redirected_to=result.offsite, page=page, body=body or None,
+            redirected_to=result.offsite,
+            page=page,
+            body=body or None,
         )
         with contextlib.suppress(ScreenError):
             self._seen.add(dedupe_key(result.final_url))
@@ -390,8 +433,17 @@ class SiteCrawler:
                 if not same_site(target, self.domain):
                     continue
                 kind = classify_link(target, link.text)
-                self._offer(Candidate(target, kind, link.text, depth, page.url, link.region,
-                                      interest=self._interest(f"{link.text} {target}")))
+                self._offer(
+                    Candidate(
+                        target,
+                        kind,
+                        link.text,
+                        depth,
+                        page.url,
+                        link.region,
+                        interest=self._interest(f"{link.text} {target}"),
+                    )
+                )
 
     def _offer(self, c: Candidate) -> None:
         key = dedupe_key(c.url)
@@ -408,7 +460,9 @@ class SiteCrawler:
             depth=min(c.depth, known.depth),
             interest=max(c.interest, known.interest),
             anchor=linked.anchor or c.anchor or known.anchor,
-            kind=linked.kind if linked.kind != "other" else (c.kind if c.kind != "other" else known.kind),
+            kind=linked.kind
+            if linked.kind != "other"
+            else (c.kind if c.kind != "other" else known.kind),
             from_sitemap=c.from_sitemap and known.from_sitemap,
         )
 
@@ -416,9 +470,18 @@ class SiteCrawler:
         message = str(exc)
         if isinstance(exc, BlockedURLError):
             message = f"blocked: {message}"
-        self._pages.append(CrawledPage(url=c.url, requested_url=c.url, status=None, state=state,
-                                       state_reason=message, kind=c.kind, depth=c.depth,
-                                       error=message))
+        self._pages.append(
+            CrawledPage(
+                url=c.url,
+                requested_url=c.url,
+                status=None,
+                state=state,
+                state_reason=message,
+                kind=c.kind,
+                depth=c.depth,
+                error=message,
+            )
+        )
 
     def _skip(self, url: str, reason: str) -> None:
         self._skipped_count += 1
@@ -449,9 +512,13 @@ def _join(base: str, path: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}{path}"
 
 
-async def crawl_site(url: str, settings: Settings | None = None, *,
-                     fetcher: Fetcher | None = None,
-                     interest: InterestFn | None = None) -> CrawlResult:
+async def crawl_site(
+    url: str,
+    settings: Settings | None = None,
+    *,
+    fetcher: Fetcher | None = None,
+    interest: InterestFn | None = None,
+) -> CrawlResult:
     """Crawl one merchant site. Raises InvalidURLError / BlockedURLError for refused input."""
     settings = settings or Settings.from_env()
     if interest is None:

@@ -35,8 +35,15 @@ __all__ = ["RETRY_STATUSES", "FetchOptions", "FetchResult", "Fetcher", "HostLimi
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 _KEPT_HEADERS = ("content-type", "content-language", "retry-after", "x-robots-tag", "server")
-_BODY_TYPES = ("text/", "application/xhtml", "application/xml", "application/json",
-               "application/ld+json", "application/rss", "application/atom")
+_BODY_TYPES = (
+    "text/",
+    "application/xhtml",
+    "application/xml",
+    "application/json",
+    "application/ld+json",
+    "application/rss",
+    "application/atom",
+)
 
 
 def is_html(content_type: str) -> bool:
@@ -74,20 +81,32 @@ class FetchResult:
 
     def meta(self) -> dict[str, Any]:
         return {
-            "url": self.url, "final_url": self.final_url, "status": self.status,
-            "content_type": self.content_type, "headers": self.headers,
-            "truncated": self.truncated, "redirects": list(self.redirects),
-            "offsite": self.offsite, "fetched_at": self.fetched_at, "elapsed": self.elapsed,
+            "url": self.url,
+            "final_url": self.final_url,
+            "status": self.status,
+            "content_type": self.content_type,
+            "headers": self.headers,
+            "truncated": self.truncated,
+            "redirects": list(self.redirects),
+            "offsite": self.offsite,
+            "fetched_at": self.fetched_at,
+            "elapsed": self.elapsed,
         }
 
     @classmethod
     def from_meta(cls, meta: dict[str, Any], body: bytes) -> FetchResult:
         return cls(
-            url=meta["url"], final_url=meta["final_url"], status=meta["status"],
-            content_type=meta.get("content_type", ""), headers=dict(meta.get("headers", {})),
-            body=body, truncated=bool(meta.get("truncated")),
-            redirects=tuple(meta.get("redirects", ())), offsite=meta.get("offsite"),
-            fetched_at=meta.get("fetched_at", ""), elapsed=float(meta.get("elapsed", 0.0)),
+            url=meta["url"],
+            final_url=meta["final_url"],
+            status=meta["status"],
+            content_type=meta.get("content_type", ""),
+            headers=dict(meta.get("headers", {})),
+            body=body,
+            truncated=bool(meta.get("truncated")),
+            redirects=tuple(meta.get("redirects", ())),
+            offsite=meta.get("offsite"),
+            fetched_at=meta.get("fetched_at", ""),
+            elapsed=float(meta.get("elapsed", 0.0)),
             from_cache=True,
         )
 
@@ -167,26 +186,46 @@ class Fetcher:
     def limiter(self) -> HostLimiter:
         return self._limiter
 
-    async def fetch(self, url: str, *, max_bytes: int, site: str | None, body_for: str = "html",
-                    retry_status: bool = True) -> FetchResult:
+    async def fetch(
+        self,
+        url: str,
+        *,
+        max_bytes: int,
+        site: str | None,
+        body_for: str = "html",
+        retry_status: bool = True,
+    ) -> FetchResult:
         """GET ``url`` following same-site redirects. ``body_for`` is "html" (read bodies of
         HTML pages only) or "text" (read any textual body: robots.txt, sitemaps).
         ``retry_status=False`` retries connection failures only, not 429/5xx answers."""
-        key = cache_key("fetch", url, max_bytes, site, body_for, self._options.user_agent,
-                        self._options.cache_tag)
+        key = cache_key(
+            "fetch",
+            url,
+            max_bytes,
+            site,
+            body_for,
+            self._options.user_agent,
+            self._options.cache_tag,
+        )
         if self._cache is not None:
             hit = self._cache.get(key)
             if hit is not None:
                 return FetchResult.from_meta(*hit)
-        result = await self._follow(url, max_bytes=max_bytes, site=site, body_for=body_for,
-                                    retry_status=retry_status)
-        cacheable = result.status is not None and result.status not in RETRY_STATUSES and result.status < 500
+        result = await self._follow(
+            url, max_bytes=max_bytes, site=site, body_for=body_for, retry_status=retry_status
+        )
+        cacheable = (
+            result.status is not None
+            and result.status not in RETRY_STATUSES
+            and result.status < 500
+        )
         if self._cache is not None and cacheable:
             self._cache.set(key, result.meta(), result.body)
         return result
 
-    async def _follow(self, url: str, *, max_bytes: int, site: str | None, body_for: str,
-                      retry_status: bool) -> FetchResult:
+    async def _follow(
+        self, url: str, *, max_bytes: int, site: str | None, body_for: str, retry_status: bool
+    ) -> FetchResult:
         started = time.monotonic()
         current = check_url(url)
         chain: list[str] = []
@@ -201,27 +240,47 @@ class Fetcher:
                 if target in chain or target == current:
                     raise FetchError(f"redirect loop at {target}")
                 if len(chain) > self._options.max_redirects:
-                    raise FetchError(f"more than {self._options.max_redirects} redirects from {url}")
+                    raise FetchError(
+                        f"more than {self._options.max_redirects} redirects from {url}"
+                    )
                 if site is not None and not same_site(target, site):
-                    return self._result(url, current, raw, chain, started, attempts_total, offsite=target)
+                    return self._result(
+                        url, current, raw, chain, started, attempts_total, offsite=target
+                    )
                 current = target
                 continue
             return self._result(url, current, raw, chain, started, attempts_total, offsite=None)
 
-    def _result(self, url: str, final: str, raw: _Raw, chain: list[str], started: float,
-                attempts: int, *, offsite: str | None) -> FetchResult:
+    def _result(
+        self,
+        url: str,
+        final: str,
+        raw: _Raw,
+        chain: list[str],
+        started: float,
+        attempts: int,
+        *,
+        offsite: str | None,
+    ) -> FetchResult:
         headers = {k: raw.headers[k] for k in _KEPT_HEADERS if k in raw.headers}
         return FetchResult(
-            url=url, final_url=final, status=raw.status,
-            content_type=raw.headers.get("content-type", ""), headers=headers,
-            body=b"" if offsite else raw.body, truncated=raw.truncated,
-            redirects=tuple(chain), offsite=offsite,
+            url=url,
+            final_url=final,
+            status=raw.status,
+            content_type=raw.headers.get("content-type", ""),
+            headers=headers,
+            body=b"" if offsite else raw.body,
+            truncated=raw.truncated,
+            redirects=tuple(chain),
+            offsite=offsite,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            elapsed=round(time.monotonic() - started, 4), attempts=attempts,
+            elapsed=round(time.monotonic() - started, 4),
+            attempts=attempts,
         )
 
-    async def _exchange(self, url: str, max_bytes: int, body_for: str,
-                        retry_status: bool) -> tuple[_Raw, int]:
+    async def _exchange(
+        self, url: str, max_bytes: int, body_for: str, retry_status: bool
+    ) -> tuple[_Raw, int]:
         opts = self._options
 
         def wait(state: RetryCallState) -> float:
@@ -253,11 +312,14 @@ class Fetcher:
         except FetchError as exc:
             raise FetchError(f"{url}: {exc}", transient=exc.transient) from None
         except (httpx.TransportError, TimeoutError) as exc:
-            kind = "timed out" if isinstance(exc, httpx.TimeoutException | TimeoutError) else "failed"
+            kind = (
+                "timed out" if isinstance(exc, httpx.TimeoutException | TimeoutError) else "failed"
+            )
             detail = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
             message = f"{url}: request {kind} after {attempts} attempt(s)"
-            raise FetchError(message if kind == "timed out" else f"{message} ({detail})",
-                             transient=True) from None
+            raise FetchError(
+                message if kind == "timed out" else f"{message} ({detail})", transient=True
+            ) from None
         return raw, attempts
 
     async def _once(self, url: str, max_bytes: int, body_for: str) -> _Raw:
@@ -266,8 +328,11 @@ class Fetcher:
             async with asyncio.timeout(self._options.request_timeout):
                 async with self._client.stream("GET", url) as response:
                     content_type = response.headers.get("content-type", "")
-                    wanted = is_html(content_type) if body_for == "html" else (
-                        content_type == "" or content_type.lower().startswith(_BODY_TYPES))
+                    wanted = (
+                        is_html(content_type)
+                        if body_for == "html"
+                        else (content_type == "" or content_type.lower().startswith(_BODY_TYPES))
+                    )
                     if response.status_code in (301, 302, 303, 307, 308) or not wanted:
                         return _Raw(response.status_code, response.headers, b"", False)
                     encoding = response.headers.get("content-encoding", "")

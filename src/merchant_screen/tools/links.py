@@ -25,8 +25,19 @@ __all__ = [
 ]
 
 LinkKind = Literal[
-    "home", "catalog", "product", "terms", "refund", "shipping", "privacy", "about", "contact",
-    "faq", "blog", "other", "skip",
+    "home",
+    "catalog",
+    "product",
+    "terms",
+    "refund",
+    "shipping",
+    "privacy",
+    "about",
+    "contact",
+    "faq",
+    "blog",
+    "other",
+    "skip",
 ]
 
 _WORD = r"(?:^|[^a-z0-9])"
@@ -41,40 +52,165 @@ def _rx(*words: str) -> re.Pattern[str]:
 # so '/products/team-jersey' is a product, not an about page).
 _PATH_KINDS: tuple[tuple[LinkKind, re.Pattern[str]], ...] = (
     ("product", re.compile(r"/(?:products?|item|items|p|dp|artikel|produit|producto)/[^/]+/?$")),
-    ("refund", _rx(r"refunds?", r"returns?", r"return-policy", r"refund-policy", r"exchanges?",
-                   r"widerruf", r"retours?", r"devoluciones")),
-    ("shipping", _rx(r"shipping", r"delivery", r"shipping-policy", r"versand", r"livraison",
-                     r"envios?")),
+    (
+        "refund",
+        _rx(
+            r"refunds?",
+            r"returns?",
+            r"return-policy",
+            r"refund-policy",
+            r"exchanges?",
+            r"widerruf",
+            r"retours?",
+            r"devoluciones",
+        ),
+    ),
+    (
+        "shipping",
+        _rx(r"shipping", r"delivery", r"shipping-policy", r"versand", r"livraison", r"envios?"),
+    ),
     ("privacy", _rx(r"privacy", r"privacy-policy", r"datenschutz", r"cookies?", r"gdpr")),
-    ("terms", _rx(r"terms", r"conditions", r"tos", r"terms-of-service", r"terms-of-use",
-                  r"terms-and-conditions", r"legal", r"agb", r"cgv", r"condiciones", r"disclaimer",
-                  r"policies", r"policy")),
+    (
+        "terms",
+        _rx(
+            r"terms",
+            r"conditions",
+            r"tos",
+            r"terms-of-service",
+            r"terms-of-use",
+            r"terms-and-conditions",
+            r"legal",
+            r"agb",
+            r"cgv",
+            r"condiciones",
+            r"disclaimer",
+            r"policies",
+            r"policy",
+        ),
+    ),
     ("faq", _rx(r"faqs?", r"help", r"support", r"questions", r"how-it-works", r"hilfe")),
-    ("about", _rx(r"about", r"about-us", r"our-story", r"who-we-are", r"company", r"mission",
-                  r"ueber-uns", r"qui-sommes-nous", r"team")),
-    ("contact", _rx(r"contact", r"contact-us", r"impressum", r"imprint", r"kontakt", r"locations?",
-                    r"stores?-locator")),
-    ("blog", _rx(r"blog", r"news", r"press", r"journal", r"articles?", r"stories", r"careers?",
-                 r"jobs", r"events?", r"media", r"posts?", r"archive", r"\d{4}")),
-    ("catalog", _rx(r"shop", r"store", r"collections?", r"catalog(?:ue)?", r"categor(?:y|ies)",
-                    r"product-category", r"products", r"range", r"menu", r"services", r"pricing",
-                    r"plans", r"buy", r"order", r"kollektion", r"boutique", r"tienda", r"sale",
-                    r"new-arrivals", r"bestsellers?", r"brands?", r"department")),
+    (
+        "about",
+        _rx(
+            r"about",
+            r"about-us",
+            r"our-story",
+            r"who-we-are",
+            r"company",
+            r"mission",
+            r"ueber-uns",
+            r"qui-sommes-nous",
+            r"team",
+        ),
+    ),
+    (
+        "contact",
+        _rx(
+            r"contact",
+            r"contact-us",
+            r"impressum",
+            r"imprint",
+            r"kontakt",
+            r"locations?",
+            r"stores?-locator",
+        ),
+    ),
+    (
+        "blog",
+        _rx(
+            r"blog",
+            r"news",
+            r"press",
+            r"journal",
+            r"articles?",
+            r"stories",
+            r"careers?",
+            r"jobs",
+            r"events?",
+            r"media",
+            r"posts?",
+            r"archive",
+            r"\d{4}",
+        ),
+    ),
+    (
+        "catalog",
+        _rx(
+            r"shop",
+            r"store",
+            r"collections?",
+            r"catalog(?:ue)?",
+            r"categor(?:y|ies)",
+            r"product-category",
+            r"products",
+            r"range",
+            r"menu",
+            r"services",
+            r"pricing",
+            r"plans",
+            r"buy",
+            r"order",
+            r"kollektion",
+            r"boutique",
+            r"tienda",
+            r"sale",
+            r"new-arrivals",
+            r"bestsellers?",
+            r"brands?",
+            r"department",
+        ),
+    ),
 )
 _ANCHOR_KINDS: tuple[tuple[LinkKind, re.Pattern[str]], ...] = (
-    ("skip", _rx(r"log ?in", r"sign ?in", r"sign ?up", r"my account", r"cart", r"basket",
-                 r"checkout", r"wishlist", r"log ?out", r"register")),
+    (
+        "skip",
+        _rx(
+            r"log ?in",
+            r"sign ?in",
+            r"sign ?up",
+            r"my account",
+            r"cart",
+            r"basket",
+            r"checkout",
+            r"wishlist",
+            r"log ?out",
+            r"register",
+        ),
+    ),
     ("refund", _rx(r"refunds?", r"returns?", r"exchanges?", r"money.back")),
     ("shipping", _rx(r"shipping", r"delivery")),
-    ("terms", _rx(r"terms", r"conditions", r"legal", r"terms of (?:service|use|sale)", r"policies")),
+    (
+        "terms",
+        _rx(r"terms", r"conditions", r"legal", r"terms of (?:service|use|sale)", r"policies"),
+    ),
     ("privacy", _rx(r"privacy", r"cookies?")),
     ("faq", _rx(r"faqs?", r"help", r"support", r"questions", r"how it works")),
     ("about", _rx(r"about", r"our story", r"who we are", r"mission", r"the team")),
     ("contact", _rx(r"contact", r"impressum", r"imprint", r"find us", r"visit us")),
-    ("catalog", _rx(r"shop", r"store", r"collections?", r"catalog(?:ue)?", r"categor(?:y|ies)",
-                    r"all products", r"products", r"browse", r"buy", r"order now", r"range",
-                    r"menu", r"services", r"pricing", r"plans", r"new arrivals", r"best ?sellers?",
-                    r"sale", r"view all")),
+    (
+        "catalog",
+        _rx(
+            r"shop",
+            r"store",
+            r"collections?",
+            r"catalog(?:ue)?",
+            r"categor(?:y|ies)",
+            r"all products",
+            r"products",
+            r"browse",
+            r"buy",
+            r"order now",
+            r"range",
+            r"menu",
+            r"services",
+            r"pricing",
+            r"plans",
+            r"new arrivals",
+            r"best ?sellers?",
+            r"sale",
+            r"view all",
+        ),
+    ),
     ("product", _rx(r"view product", r"details", r"add to cart", r"buy now", r"more info")),
     ("blog", _rx(r"blog", r"news", r"press", r"careers?", r"jobs", r"read more", r"events?")),
 )
@@ -83,25 +219,92 @@ _SKIP_EXT = re.compile(
     r"wav|ogg|webm|woff2?|ttf|eot|otf|css|js|json|rss|atom|csv|xlsx?|docx?|pptx?|xml|txt)$"
 )
 # Whole path segments that never hold policy evidence (accounts, carts, feeds, admin).
-_SKIP_SEGMENTS = frozenset({
-    "login", "log-in", "signin", "sign-in", "signup", "sign-up", "register", "account",
-    "my-account", "myaccount", "cart", "basket", "checkout", "wishlist", "compare", "search",
-    "feed", "rss", "wp-admin", "wp-login.php", "wp-json", "xmlrpc.php", "cdn-cgi", "logout",
-    "log-out", "password", "tag", "tags", "author", "share", "print", "cart.php", "login.php",
-})
+_SKIP_SEGMENTS = frozenset(
+    {
+        "login",
+        "log-in",
+        "signin",
+        "sign-in",
+        "signup",
+        "sign-up",
+        "register",
+        "account",
+        "my-account",
+        "myaccount",
+        "cart",
+        "basket",
+        "checkout",
+        "wishlist",
+        "compare",
+        "search",
+        "feed",
+        "rss",
+        "wp-admin",
+        "wp-login.php",
+        "wp-json",
+        "xmlrpc.php",
+        "cdn-cgi",
+        "logout",
+        "log-out",
+        "password",
+        "tag",
+        "tags",
+        "author",
+        "share",
+        "print",
+        "cart.php",
+        "login.php",
+    }
+)
 _PAGINATION = re.compile(r"(?:^|/)page/\d+/?$")
-_PAGE_PARAMS = frozenset({"page", "p", "pg", "paged", "sort", "order", "orderby", "filter",
-                          "view", "limit", "replytocom", "add-to-cart", "add_to_wishlist"})
+_PAGE_PARAMS = frozenset(
+    {
+        "page",
+        "p",
+        "pg",
+        "paged",
+        "sort",
+        "order",
+        "orderby",
+        "filter",
+        "view",
+        "limit",
+        "replytocom",
+        "add-to-cart",
+        "add_to_wishlist",
+    }
+)
 
 _BASE_SCORE: dict[LinkKind, float] = {
-    "home": 0.0, "catalog": 8.0, "product": 7.0, "terms": 7.5, "refund": 6.5, "faq": 6.0,
-    "about": 5.0, "shipping": 5.0, "contact": 4.0, "privacy": 3.0, "other": 3.0, "blog": 1.0,
+    "home": 0.0,
+    "catalog": 8.0,
+    "product": 7.0,
+    "terms": 7.5,
+    "refund": 6.5,
+    "faq": 6.0,
+    "about": 5.0,
+    "shipping": 5.0,
+    "contact": 4.0,
+    "privacy": 3.0,
+    "other": 3.0,
+    "blog": 1.0,
     "skip": -100.0,
 }
 # How much each already-fetched page of the same kind lowers the next one.
 _REPEAT_PENALTY: dict[LinkKind, float] = {
-    "catalog": 1.0, "product": 0.6, "terms": 6.0, "refund": 6.0, "shipping": 6.0, "privacy": 6.0,
-    "about": 4.0, "contact": 5.0, "faq": 4.0, "blog": 1.0, "other": 0.8, "home": 0.0, "skip": 0.0,
+    "catalog": 1.0,
+    "product": 0.6,
+    "terms": 6.0,
+    "refund": 6.0,
+    "shipping": 6.0,
+    "privacy": 6.0,
+    "about": 4.0,
+    "contact": 5.0,
+    "faq": 4.0,
+    "blog": 1.0,
+    "other": 0.8,
+    "home": 0.0,
+    "skip": 0.0,
 }
 
 
@@ -183,8 +386,9 @@ def pick_next(
     for _ in range(count):
         if not pool:
             break
-        best = max(pool, key=lambda c: (_score(c, kinds_done, sections_done), -c.depth, -len(c.url),
-                                        c.url))
+        best = max(
+            pool, key=lambda c: (_score(c, kinds_done, sections_done), -c.depth, -len(c.url), c.url)
+        )
         pool.remove(best)
         picked.append(best)
         kinds_done[best.kind] += 1

@@ -32,8 +32,16 @@ PageState = Literal[
 ]
 # States decided from a page's content (the others come from the HTTP exchange).
 CONTENT_STATES: frozenset[str] = frozenset(
-    {"ok", "bot_wall", "login_wall", "age_gate", "parked", "under_construction", "js_required",
-     "empty"}
+    {
+        "ok",
+        "bot_wall",
+        "login_wall",
+        "age_gate",
+        "parked",
+        "under_construction",
+        "js_required",
+        "empty",
+    }
 )
 
 LinkRegion = Literal["nav", "header", "footer", "main"]

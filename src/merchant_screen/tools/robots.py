@@ -42,8 +42,13 @@ class Robots:
         return bool(self._parser.can_fetch(url, user_agent))
 
     def summary(self) -> dict[str, object]:
-        return {"mode": self.mode, "status": self.status, "crawl_delay": self.crawl_delay,
-                "sitemaps": list(self.sitemaps), "reason": self.reason}
+        return {
+            "mode": self.mode,
+            "status": self.status,
+            "crawl_delay": self.crawl_delay,
+            "sitemaps": list(self.sitemaps),
+            "reason": self.reason,
+        }
 
 
 def parse_robots(text: str, user_agent: str, *, status: int | None = 200) -> Robots:
@@ -65,9 +70,13 @@ async def fetch_robots(fetcher: Fetcher, root_url: str, user_agent: str) -> Robo
     url = f"{parts.scheme}://{parts.netloc}/robots.txt"
     try:
         # A 5xx robots.txt means "disallow everything" (RFC 9309): no point waiting on it.
-        result = await fetcher.fetch(url, max_bytes=_ROBOTS_MAX_BYTES,
-                                     site=registrable_domain(parts.hostname or ""),
-                                     body_for="text", retry_status=False)
+        result = await fetcher.fetch(
+            url,
+            max_bytes=_ROBOTS_MAX_BYTES,
+            site=registrable_domain(parts.hostname or ""),
+            body_for="text",
+            retry_status=False,
+        )
     except BlockedURLError:
         raise
     except FetchError as exc:

@@ -35,7 +35,11 @@ def parse_sitemap(data: bytes) -> Sitemap:
         if tag.rsplit("}", 1)[-1] != "loc" or not element.text:
             continue
         parent = element.getparent()
-        parent_tag = parent.tag.rsplit("}", 1)[-1] if parent is not None and isinstance(parent.tag, str) else ""
+        parent_tag = (
+            parent.tag.rsplit("}", 1)[-1]
+            if parent is not None and isinstance(parent.tag, str)
+            else ""
+        )
         target = children if parent_tag == "sitemap" else pages
         target.append(element.text.strip())
         if len(pages) + len(children) >= _MAX_LOCS:
