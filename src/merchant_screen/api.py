@@ -114,9 +114,12 @@ class Screener:
         trace_path: Path | None = None,
         run_id: str | None = None,
         on_event: Callable[[dict[str, Any]], None] | None = None,
+        on_crawl: Callable[[CrawlResult], None] | None = None,
     ) -> Verdict:
         """Screen one merchant. Raises InvalidURLError/BlockedURLError for refused input,
-        LLMError when the model is unavailable; an unreachable site is an ``unknown`` verdict."""
+        LLMError when the model is unavailable; an unreachable site is an ``unknown`` verdict.
+        ``on_crawl`` receives the final crawl (pages with their extracted text) before the
+        verdict is built; the evaluation uses it to measure crawl recall."""
         if self._fetcher is None:
             raise RuntimeError("use 'async with Screener(...)' before screening")
         run_id = run_id or uuid.uuid4().hex
@@ -153,6 +156,8 @@ class Screener:
             state: dict[str, Any] = await build_graph().ainvoke(
                 ScreenState(url=url), context=context, config={"recursion_limit": 200}
             )
+            if on_crawl is not None:
+                on_crawl(state["crawl"])
             verdict = self._verdict(state, context, run_id, screened_at, started)
             trace.emit(
                 "screen",

@@ -187,6 +187,28 @@ def check(
         print_verdict(_stdout(), verdict)
 
 
+@app.command()
+def demo(
+    model: Model = None,
+    base_url: BaseUrl = None,
+    verbose: Verbose = False,
+) -> None:
+    """Screen the bundled sample merchants offline with the embedded model (no key needed)."""
+    import time
+
+    from merchant_screen.demo import run_demo
+    from merchant_screen.views import print_verdict, progress_printer
+
+    settings = build_settings(model=model, base_url=base_url, verbose=verbose or None)
+    started = time.monotonic()
+    out = _stdout()
+    verdicts = run_async(run_demo(settings, out, progress_printer(stderr, verbose=verbose),
+                                  print_verdict))
+    out.rule()
+    out.print(f"{len(verdicts)} merchants screened in {time.monotonic() - started:.0f}s: "
+              + ", ".join(f"{v.domain} {v.decision}/{v.action}" for v in verdicts), markup=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: maps ScreenError to one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv

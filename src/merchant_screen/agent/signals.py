@@ -3,7 +3,7 @@ passages around them, hidden-text samples, and declared-vs-observed mismatches."
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from merchant_screen.agent.state import Candidate
@@ -28,26 +28,56 @@ _HIDDEN_REASONS_THAT_COUNT = frozenset(
 )
 
 
+def boilerplate_lines(pages: Sequence[ExtractedPage]) -> frozenset[str]:
+    """Lines repeated on at least half of the pages (three or more): nav, footer, banners."""
+    if len(pages) < 3:
+        return frozenset()
+    counts: Counter[str] = Counter()
+    for page in pages:
+        counts.update({line.strip() for line in page.text.split("\n") if line.strip()})
+    threshold = max(3, len(pages) // 2)
+    return frozenset(line for line, n in counts.items() if n >= threshold)
+
+
 def candidate_passages(
     lexicon: Lexicon, pages: Iterable[ExtractedPage], min_score: float
 ) -> tuple[list[Candidate], dict[str, float]]:
     """Best passages per candidate category, and the site-level lexicon score per category.
 
     A category is a candidate when its site-level score reaches ``min_score``; its passages are
-    ranked by score (negative terms in a passage lower it), at most three per category.
+    ranked by score (negative terms in a passage lower it), at most three per category. Text
+    repeated across the site (footer, nav) counts once for the site score and is ranked below
+    page-specific text, and the same passage text on several pages is offered once.
     """
+    pages = list(pages)
+    shared = boilerplate_lines(pages)
     site_hits = []
+    seen_boilerplate: set[str] = set()
     by_category: dict[str, list[Candidate]] = defaultdict(list)
+    seen_text: set[tuple[str, str]] = set()
     for page in pages:
         hits = find_hits(lexicon, page.text)
-        site_hits += hits
+        for hit in hits:
+            line = _line_at(page.text, hit.start)
+            if line in shared:
+                if (hit.category, hit.term, line) in seen_boilerplate:
+                    continue
+                seen_boilerplate.add((hit.category, hit.term, line))
+            site_hits.append(hit)
         for passage in passages_for(hits, page.text):
+            key = (passage.category, " ".join(passage.text.split()))
+            if key in seen_text:
+                continue
+            seen_text.add(key)
+            lines = [ln.strip() for ln in passage.text.split("\n") if ln.strip()]
+            own = [ln for ln in lines if ln not in shared]
+            score = passage.score if own else passage.score / 3
             by_category[passage.category].append(
                 Candidate(
                     category=passage.category,
                     url=page.url,
                     text=passage.text,
-                    score=round(passage.score, 3),
+                    score=round(score, 3),
                     terms=list(passage.terms),
                 )
             )
@@ -60,6 +90,12 @@ def candidate_passages(
         chosen += [c for c in ranked[:PASSAGES_PER_CATEGORY] if c["score"] > 0]
     chosen.sort(key=lambda c: (-scores.get(c["category"], 0.0), -c["score"]))
     return chosen, scores
+
+
+def _line_at(text: str, position: int) -> str:
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    return text[start : end if end != -1 else len(text)].strip()
 
 
 def hidden_samples(pages: Iterable[ExtractedPage], min_chars: int = 20) -> list[SuspiciousText]:

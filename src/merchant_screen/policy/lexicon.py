@@ -58,6 +58,10 @@ _REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 _CATEGORY_CHARS = {"CATEGORY_DIGIT": "0123456789", "CATEGORY_SPACE": " \t\n\r\f\v"}
 _FIRST_CHARS = 16  # most ASCII first characters a regex without a literal prefix is filed under
 _NON_ASCII = r"[^\x00-\x7f]"
+_DIGITS = frozenset([*"0123456789", "CATEGORY_DIGIT"])
+_NUMBER_CHARS = _DIGITS | {*".,k \t\n\r\f\v-", "CATEGORY_SPACE"}  # what _NUMBER_RUN eats
+_NUMBER_RUN = r"[\d.,k\s\-]*+"
+_GATE_STRIP = "0123456789.,k \t\n\r\f\v-"
 _PREFIX_CHARS = 8  # longest literal prefix a regex is filed under
 _PREFIX_SET = 48  # most literal prefixes one regex is filed under
 
@@ -119,6 +123,8 @@ class _Node:
     entries: list[_Entry] = field(default_factory=list)
     source: str = ""
     hooks: list[str] = field(default_factory=list)
+    gated: list[str] = field(default_factory=list)
+    gate: set[str] = field(default_factory=set)
 
 
 @functools.lru_cache(maxsize=8)
@@ -145,7 +151,7 @@ def compile_lexicon(policy: Policy) -> Lexicon:
     scan = "|".join(_branches(root, list(regexes))) or "(?!)"
     return Lexicon(
         categories=policy.ids,
-        pattern=re.compile(rf"\b(?={scan})"),
+        pattern=re.compile(rf"\W(?={scan})"),
         entries=entries,
         prefixes=prefixes,
         regex_names=names,
@@ -156,12 +162,16 @@ def compile_lexicon(policy: Policy) -> Lexicon:
 
 def find_hits(lexicon: Lexicon, text: str) -> list[Hit]:
     """Every lexicon hit in ``text``, ordered by position; offsets index ``text``."""
-    low = _lower(text)
+    # The scanner matches the non-word character before a hit; a leading space gives the
+    # text's first word one, and offsets in ``padded`` are one more than in ``text``.
+    padded = " " + _lower(text)
     hits: list[Hit] = []
-    for match in lexicon.pattern.finditer(low):
-        for entries, end in _resolve(lexicon, low, match):
-            start = match.start()
-            hits.extend(Hit(e.category, e.term, e.weight, start, end, e.negative) for e in entries)
+    for match in lexicon.pattern.finditer(padded):
+        start = match.end()
+        for entries, end in _resolve(lexicon, padded, start, match):
+            hits.extend(
+                Hit(e.category, e.term, e.weight, start - 1, end - 1, e.negative) for e in entries
+            )
     return _longest_per_category(hits)
 
 
@@ -258,10 +268,10 @@ def _line_end(text: str, position: int) -> int:
     return len(text) if found == -1 else found
 
 
-def _resolve(lexicon: Lexicon, low: str, match: re.Match[str]) -> list[_Found]:
-    """Every entry that matches where ``match`` starts: the longest phrase, the shorter
-    phrases it begins with, and each matching regex."""
-    name, start = match.lastgroup, match.start()
+def _resolve(lexicon: Lexicon, low: str, start: int, match: re.Match[str]) -> list[_Found]:
+    """Every entry that matches at ``start``, where ``match`` found the first: the longest
+    phrase, the shorter phrases it begins with, and each matching regex."""
+    name = match.lastgroup
     found: list[_Found] = []
     if name is not None and name.startswith("t"):
         found.append((lexicon.entries[name], match.end(name)))
@@ -331,27 +341,28 @@ def _branches(root: _Node, regexes: list[str]) -> list[str]:
     at every word start when even that cannot be told. A phrase always wins over a regex at
     the same start, so the resolver needs no second look for phrases.
     """
-    hooks, wide, unfiled = _Node(), [], []
+    hooks, wide, unfiled = _Node(), _Node(), []
     for index, regex in enumerate(regexes):
         starts = _literal_prefixes(regex)
         first = None if starts else _first_chars(regex)
-        if first is not None:
-            starts = set(first[0])
-            if first[1]:
-                wide.append(_regex_branch(regex, f"r{index}w"))
-        elif not starts:
+        gate = _number_gate(regex) if first else set()
+        for copy, node in enumerate(
+            [_insert(hooks, tuple(s)) for s in sorted(starts or (first or ("",))[0])]
+            + ([wide] if first and first[1] else [])
+        ):
+            branch = _regex_branch(regex, f"r{index}c{copy}")
+            (node.gated if gate else node.hooks).append(branch)
+            node.gate |= gate
+        if not starts and first is None:
             unfiled.append(_regex_branch(regex, f"r{index}u"))
-        for copy, prefix in enumerate(sorted(starts)):
-            node = _insert(hooks, tuple(prefix))
-            node.hooks.append(_regex_branch(regex, f"r{index}c{copy}"))
     branches = []
     for char in sorted(set(root.kids) | set(hooks.kids)):
         options = [_emit(root.kids[char], char)] if char in root.kids else []
         if char in hooks.kids:
             options.append(_emit_hooks(hooks.kids[char], 1))
         branches.append(re.escape(char) + _group(options))
-    if wide:
-        branches.append(_NON_ASCII + _look_back(wide, 1))
+    if wide.hooks or wide.gated:
+        branches.append(_NON_ASCII + _emit_hooks(wide, 1))
     return branches + unfiled
 
 
@@ -359,9 +370,14 @@ def _regex_branch(regex: str, name: str) -> str:
     return rf"(?:{regex})(?P<{name}>)(?!\w)"
 
 
-def _look_back(alternatives: list[str], width: int) -> str:
-    """After ``width`` consumed characters, match the alternatives from where they began."""
-    return r"(?<=(?=" + "|".join(alternatives) + rf")[\s\S]{{{width}}})"
+def _look_back(alternatives: list[str], width: int, gate: set[str] | None = None) -> str:
+    """After ``width`` consumed characters, match the alternatives from where they began;
+    with a ``gate``, only where a number followed by one of its literals starts there."""
+    ahead = ""
+    if gate:
+        literals = "|".join(map(re.escape, sorted(gate, key=lambda g: (-len(g), g))))
+        ahead = rf"(?={_NUMBER_RUN}(?:{literals}))"
+    return rf"(?<={ahead}(?=" + "|".join(alternatives) + rf")[\s\S]{{{width}}})"
 
 
 def _group(options: list[str]) -> str:
@@ -410,6 +426,8 @@ def _emit_hooks(node: _Node, depth: int) -> str:
     parts = [re.escape(a) + _emit_hooks(kid, depth + 1) for a, kid in node.kids.items()]
     if node.hooks:
         parts.append(_look_back(node.hooks, depth))
+    if node.gated:
+        parts.append(_look_back(node.gated, depth, node.gate))
     return _group(parts)
 
 
@@ -518,3 +536,42 @@ def _first_items(sequence: list[Any]) -> list[tuple[str, Any]] | None:
             return None if inner is None or skipped is None else inner + skipped
         return inner
     return None
+
+
+def _number_gate(regex: str) -> set[str]:
+    """Literal prefixes one of which must follow the leading number of ``regex`` (digits,
+    then any of digits, ``.``, ``,``, ``k``, whitespace, hyphens); empty if it does not start
+    with a digit or the literals cannot be told. Lets a word starting with a digit skip these
+    regexes unless the number is followed by something they need, e.g. ``mg`` or ``%``."""
+    try:
+        sequence = list(_PARSER.parse(regex))
+        if not sequence or not _only(sequence[0], _DIGITS):
+            return set()
+        index = 1
+        while index < len(sequence) and _only(sequence[index], _NUMBER_CHARS):
+            index += 1
+        found = _prefixes(sequence[index:], _PREFIX_CHARS)
+    except Exception:  # noqa: BLE001 - an unknown parse shape only costs speed
+        return set()
+    # The gate eats every number character possessively, so a literal starts after them.
+    found = {literal.lstrip(_GATE_STRIP) for literal in found}
+    return set() if "" in found or len(found) > _PREFIX_SET else found
+
+
+def _only(item: tuple[Any, Any], allowed: frozenset[str]) -> bool:
+    """Whether a parsed element can only match characters in ``allowed``."""
+    op, value = item
+    kind = str(op)
+    if kind == "LITERAL":
+        return chr(value) in allowed
+    if kind == "RANGE":
+        return all(chr(c) in allowed for c in range(value[0], value[1] + 1))
+    if kind == "CATEGORY":
+        return str(value) in allowed
+    if kind == "IN":
+        return all(_only((o, v), allowed) for o, v in value)
+    if kind in _REPEATS:
+        return all(_only(x, allowed) for x in value[2])
+    if kind == "SUBPATTERN" and not value[1]:
+        return all(_only(x, allowed) for x in value[3])
+    return False

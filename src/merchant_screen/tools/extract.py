@@ -114,9 +114,9 @@ def decode_html(body: bytes, content_type: str | None) -> str:
 
 # ---------------------------------------------------------------- inline styles
 
-_DECLARATION = re.compile(r"([a-z-]+)\s*:\s*([^;]+)")
-_LENGTH = re.compile(r"([-+]?\d*\.?\d+)(px|em|rem|pt)?")
-_ZERO = re.compile(r"[-+]?(?:0+\.?0*|\.0+)(?:[a-z]+|%)?")
+# Every pattern here is linear-time: page markup is hostile input.
+_LENGTH = re.compile(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))(px|em|rem|pt)?")
+_ZERO = re.compile(r"[-+]?(?:0+(?:\.0*)?|\.0+)(?:[a-z]+|%)?")
 _UNIT_PX = {None: 1.0, "px": 1.0, "em": 16.0, "rem": 16.0, "pt": 4 / 3}
 _NAMED_COLOURS = {
     "white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000",
@@ -128,7 +128,7 @@ _NAMED_COLOURS = {
     "beige": "#f5f5dc", "gainsboro": "#dcdcdc", "lightgray": "#d3d3d3",
     "lightgrey": "#d3d3d3", "darkgray": "#a9a9a9", "darkgrey": "#a9a9a9",
 }  # fmt: skip
-_COLOUR_TOKEN = re.compile(r"rgba?\([^)]*\)|#[0-9a-f]{3,8}\b|[a-z]+")
+_COLOUR_TOKEN = re.compile(r"rgba?\([^()]*\)|#[0-9a-f]{3,8}\b|[a-z]+")
 _HEX = re.compile(r"#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})")
 _RGB = re.compile(
     r"rgba?\(\s*([\d.]+%?)[\s,]+([\d.]+%?)[\s,]+([\d.]+%?)(?:[\s,/]+([\d.]+%?))?\s*\)"
@@ -174,7 +174,11 @@ def _background_colour(value: str | None) -> str | None:
 @lru_cache(maxsize=4096)
 def style_hidden_reason(style: str) -> HiddenReason | None:
     """Why an inline ``style`` attribute hides its element's text, or None."""
-    decl = {p: v.replace("!important", "").strip() for p, v in _DECLARATION.findall(style.lower())}
+    decl = {}
+    for declaration in style.lower().split(";"):
+        prop, colon, value = declaration.partition(":")
+        if colon:
+            decl[prop.strip()] = value.replace("!important", "").strip()
     if not decl:
         return None
     if decl.get("display") == "none":
@@ -205,9 +209,10 @@ def style_hidden_reason(style: str) -> HiddenReason | None:
 
 # ---------------------------------------------------------------- <style> blocks
 
-_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
 _AT_BLOCK = re.compile(r"@[^{};]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
-_RULE = re.compile(r"([^{}]+)\{([^{}]*(?:display|visibility)[^{}]*)\}", re.I)
+# A rule's selectors start at the beginning or right after a brace (keeps matching linear).
+_RULE = re.compile(r"(?:^|(?<=[{}]))([^{}]+)\{([^{}]*(?:display|visibility)[^{}]*)\}", re.I)
 _COMPOUND = re.compile(r"([a-z][a-z0-9]*)?((?:[.#](?:[\w-]|\\.)+)+)", re.I)
 _TOKEN = re.compile(r"[.#](?:[\w-]|\\.)+")
 _BLOCK_HIDES = re.compile(r"(display\s*:\s*none|visibility\s*:\s*hidden)", re.I)

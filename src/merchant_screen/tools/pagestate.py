@@ -149,7 +149,7 @@ _AGE_PROMPT_STARTS = (
 _AGE_PROMPT_MAX_CHARS = 120
 
 _APP_ROOT = re.compile(
-    r"<div[^>]*\sid\s*=\s*[\"']?(?:root|app|__next|__nuxt|svelte|___gatsby|q-app)\b|<app-root\b"
+    r"<div[^<>]*\sid\s*=\s*[\"']?(?:root|app|__next|__nuxt|svelte|___gatsby|q-app)\b|<app-root\b"
 )
 _JS_PHRASES = (
     "enable javascript",

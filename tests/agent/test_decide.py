@@ -1,0 +1,93 @@
+import pytest
+
+from merchant_screen.agent.decide import (
+    allowed_coverage_ok,
+    choose_action,
+    decide,
+    finding_confidence,
+    overall_confidence,
+)
+from merchant_screen.policy.model import Thresholds
+from merchant_screen.tools.coverage import EVIDENCE_KINDS, Coverage
+from merchant_screen.verdict import Evidence, Finding, Signals
+
+EV = [Evidence(url="https://a.test/p", quote="a quote that proves it", verified=True)]
+
+
+def coverage(assessable: bool = True, kinds: tuple[str, ...] = ("products", "terms"),
+             text: int = 5000, home: str = "ok", reason: str = "") -> Coverage:
+    return Coverage(reachable=True, homepage_state=home, assessable=assessable, reason=reason,
+                    evidence_kinds={k: k in kinds for k in EVIDENCE_KINDS}, ok_pages=5,
+                    text_chars=text)
+
+
+def finding(category: str, tier: str, confidence: float = 0.9) -> Finding:
+    return Finding(category=category, tier=tier, confidence=confidence, evidence=EV)  # type: ignore[arg-type]
+
+
+def test_worst_tier_wins() -> None:
+    outcome = decide([finding("alcohol", "restricted"), finding("weapons", "prohibited")],
+                     coverage())
+    assert outcome.decision == "prohibited"
+    assert "weapons" in outcome.reasons[0]
+
+
+def test_findings_beat_an_unassessable_homepage() -> None:
+    assert decide([finding("alcohol", "restricted")],
+                  coverage(assessable=False, reason="x")).decision == "restricted"
+
+
+@pytest.mark.parametrize(
+    ("cov", "expected"),
+    [
+        (coverage(assessable=False, reason="homepage is parked"), "unknown"),
+        (coverage(kinds=("terms", "about")), "unknown"),  # never saw what is sold
+        (coverage(kinds=("products",)), "unknown"),  # nothing on how it trades
+        (coverage(text=900), "unknown"),
+        (coverage(), "allowed"),
+    ],
+)
+def test_allowed_needs_coverage(cov: Coverage, expected: str) -> None:
+    assert decide([], cov).decision == expected
+
+
+def test_allowed_coverage_reason() -> None:
+    ok, why = allowed_coverage_ok(coverage(kinds=("terms",)))
+    assert not ok and "products" in why
+
+
+T = Thresholds()
+
+
+@pytest.mark.parametrize(
+    ("decision", "confidence", "action"),
+    [("prohibited", 0.95, "reject"), ("prohibited", 0.5, "review"), ("restricted", 0.99, "review"),
+     ("allowed", 0.9, "approve"), ("allowed", 0.5, "review"), ("unknown", 0.99, "review")],
+)
+def test_action_from_thresholds(decision: str, confidence: float, action: str) -> None:
+    assert choose_action(decision, confidence, T, Signals())[0] == action  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "signals",
+    [Signals(injection_attempt=True), Signals(offsite_sales=["etsy.com"]),
+     Signals(unsupported_language="ja"), Signals(partial=True, partial_reason="budget"),
+     Signals(declared_mismatch=True, declared_mismatch_reason="x")],
+)
+def test_escalations_push_approve_to_review_only(signals: Signals) -> None:
+    action, reasons = choose_action("allowed", 0.99, T, signals)
+    assert action == "review" and reasons
+    assert choose_action("prohibited", 0.99, T, signals)[0] == "reject"  # never lowered
+
+
+def test_confidences_stay_in_range_and_move_the_right_way() -> None:
+    weak = finding_confidence(0.3, 1, 0.0)
+    strong = finding_confidence(0.95, 3, 4.0)
+    assert 0 < weak < strong < 1
+    assert 0 < finding_confidence(-5, 0, -1) < 1
+    assert overall_confidence("unknown", [], coverage(home="parked"), {}, partial=False) > \
+        overall_confidence("unknown", [], coverage(home="ok"), {}, partial=False)
+    clean = overall_confidence("allowed", [], coverage(), {}, partial=False)
+    doubtful = overall_confidence("allowed", [], coverage(), {"weapons": 3.0}, partial=False)
+    assert doubtful < clean
+    assert overall_confidence("allowed", [], coverage(), {}, partial=True) < clean
