@@ -32,6 +32,7 @@ from merchant_screen.policy.model import Policy
 from merchant_screen.settings import Settings
 from merchant_screen.tools.crawl import CrawlResult, open_fetcher
 from merchant_screen.tools.fetch import Fetcher
+from merchant_screen.tools.guard import check_url
 from merchant_screen.tools.snapshots import SnapshotStore
 from merchant_screen.verdict import (
     Business,
@@ -122,6 +123,7 @@ class Screener:
         verdict is built; the evaluation uses it to measure crawl recall."""
         if self._fetcher is None:
             raise RuntimeError("use 'async with Screener(...)' before screening")
+        check_url(url)  # refuse bad or blocked input before anything is reported or started
         run_id = run_id or uuid.uuid4().hex
         started = time.monotonic()
         screened_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -238,6 +240,7 @@ class Screener:
                 robots=crawl.robots,
                 budget_exhausted=crawl.budget_exhausted,
                 error=crawl.homepage_error,
+                error_transient=crawl.homepage_error_transient,
             ),
             usage=Usage(
                 llm_calls=b.llm_calls,

@@ -88,6 +88,8 @@ class Settings(BaseModel):
     local_threads: int = Field(2, ge=1, le=64)
     local_ctx: int = Field(4096, ge=512)
     snapshot_dir: Path | None = Field(None, description="where cited pages are kept")
+    db: str | None = Field(None, repr=False, description="queue database URL (sqlite/postgresql)")
+    worker_concurrency: int = Field(4, ge=1, le=256, description="jobs a batch worker runs at once")
     # --- output -------------------------------------------------------------------------
     verbose: bool = False
 

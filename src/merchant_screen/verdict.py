@@ -120,6 +120,9 @@ class CrawlSummary(_Model):
     robots: dict[str, Any] = Field(default_factory=dict)
     budget_exhausted: str | None = None
     error: str | None = None
+    error_transient: bool = Field(
+        False, description="the homepage error may pass on retry (timeout, reset, 5xx)"
+    )
 
 
 class Usage(_Model):

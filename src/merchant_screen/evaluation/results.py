@@ -118,7 +118,9 @@ def read_rows(path: Path) -> list[ResultRow]:
                 break
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "line"
-            raise ConfigError(f"{path}:{number}: invalid result row: {where}: {first['msg']}")
+            raise ConfigError(
+                f"{path}:{number}: invalid result row: {where}: {first['msg']}"
+            ) from None
     return rows
 
 
@@ -166,5 +168,7 @@ def load_run(path: Path) -> RunData:
             )
     kept = latest_rows(rows, config)
     if not kept:
-        raise ConfigError(f"{file} has no results" + (f" for configuration {config}" if config else ""))
+        raise ConfigError(
+            f"{file} has no results" + (f" for configuration {config}" if config else "")
+        )
     return RunData(path=path, rows=tuple(kept), meta=meta)

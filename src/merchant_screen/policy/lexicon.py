@@ -111,8 +111,7 @@ class Lexicon:
     pattern: re.Pattern[str]
     entries: Mapping[str, tuple[_Entry, ...]]
     prefixes: Mapping[str, tuple[_Prefix, ...]]
-    regex_names: tuple[str, ...]
-    regex_any: re.Pattern[str] | None
+    regex_scan: re.Pattern[str] | None
     regex_single: Mapping[str, re.Pattern[str]]
 
 
@@ -154,8 +153,7 @@ def compile_lexicon(policy: Policy) -> Lexicon:
         pattern=re.compile(rf"\W(?={scan})"),
         entries=entries,
         prefixes=prefixes,
-        regex_names=names,
-        regex_any=re.compile("|".join(map(_regex_branch, regexes, names))) if names else None,
+        regex_scan=re.compile("|".join(_branches(_Node(), list(regexes)))) if names else None,
         regex_single={n: re.compile(rf"(?:{rx})(?!\w)") for n, rx in zip(names, regexes, strict=True)},
     )
 
@@ -279,15 +277,12 @@ def _resolve(lexicon: Lexicon, low: str, start: int, match: re.Match[str]) -> li
             shorter = pattern.match(low, start)
             if shorter:
                 found.append((entries, shorter.end()))
-    regex = lexicon.regex_any.match(low, start) if lexicon.regex_any else None
-    if regex is None or regex.lastgroup is None:
-        return found
-    first = regex.lastgroup
-    found.append((lexicon.entries[first], regex.end(first)))
-    for other in lexicon.regex_names[int(first[1:]) + 1 :]:
-        extra = lexicon.regex_single[other].match(low, start)
-        if extra:
-            found.append((lexicon.entries[other], extra.end()))
+    # Rarely true: only where some regex matches; then each regex is tried on its own.
+    if lexicon.regex_scan is not None and lexicon.regex_scan.match(low, start):
+        for other, single in lexicon.regex_single.items():
+            extra = single.match(low, start)
+            if extra:
+                found.append((lexicon.entries[other], extra.end()))
     return found
 
 
@@ -372,12 +367,12 @@ def _regex_branch(regex: str, name: str) -> str:
 
 def _look_back(alternatives: list[str], width: int, gate: set[str] | None = None) -> str:
     """After ``width`` consumed characters, match the alternatives from where they began;
-    with a ``gate``, only where a number followed by one of its literals starts there."""
+    with a ``gate``, only if the rest of a number and the first character of one of its
+    literals come next."""
     ahead = ""
     if gate:
-        literals = "|".join(map(re.escape, sorted(gate, key=lambda g: (-len(g), g))))
-        ahead = rf"(?={_NUMBER_RUN}(?:{literals}))"
-    return rf"(?<={ahead}(?=" + "|".join(alternatives) + rf")[\s\S]{{{width}}})"
+        ahead = "(?=" + _NUMBER_RUN + "[" + "".join(sorted({re.escape(g[0]) for g in gate})) + "])"
+    return ahead + r"(?<=(?=" + "|".join(alternatives) + rf")[\s\S]{{{width}}})"
 
 
 def _group(options: list[str]) -> str:
