@@ -202,11 +202,15 @@ def demo(
     settings = build_settings(model=model, base_url=base_url, verbose=verbose or None)
     started = time.monotonic()
     out = _stdout()
-    verdicts = run_async(run_demo(settings, out, progress_printer(stderr, verbose=verbose),
-                                  print_verdict))
+    verdicts = run_async(
+        run_demo(settings, out, progress_printer(stderr, verbose=verbose), print_verdict)
+    )
     out.rule()
-    out.print(f"{len(verdicts)} merchants screened in {time.monotonic() - started:.0f}s: "
-              + ", ".join(f"{v.domain} {v.decision}/{v.action}" for v in verdicts), markup=False)
+    out.print(
+        f"{len(verdicts)} merchants screened in {time.monotonic() - started:.0f}s: "
+        + ", ".join(f"{v.domain} {v.decision}/{v.action}" for v in verdicts),
+        markup=False,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,24 +28,32 @@ def samples_dir() -> Path:
     return Path(str(resources.files("merchant_screen") / "samples"))
 
 
-async def run_demo(settings: Settings, console: Console,
-                   on_event: Callable[[dict[str, Any]], None] | None = None,
-                   show: Callable[[Console, Verdict], None] | None = None) -> list[Verdict]:
+async def run_demo(
+    settings: Settings,
+    console: Console,
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+    show: Callable[[Console, Verdict], None] | None = None,
+) -> list[Verdict]:
     """Screen every sample site; prints each verdict as it is ready. Returns the verdicts."""
     dataset = load_dataset(samples_dir())
     verdicts = []
     with FixtureServer(dataset.host_map()) as server:
-        demo_settings = settings.replace(connect_to=tuple(server.connect_to()),
-                                         ca_bundle=server.ca_pem, host_delay=0.0)
+        demo_settings = settings.replace(
+            connect_to=tuple(server.connect_to()), ca_bundle=server.ca_pem, host_delay=0.0
+        )
         async with Screener(demo_settings) as screener:
-            console.print(f"[bold]merchant-screen demo[/] — {len(dataset.cases)} sample merchants, "
-                          f"model {screener.llm.model_id}")
+            console.print(
+                f"[bold]merchant-screen demo[/] — {len(dataset.cases)} sample merchants, "
+                f"model {screener.llm.model_id}"
+            )
             for case in dataset.cases:
                 started = time.monotonic()
                 declared = case.declared.model_dump() if case.declared else None
                 verdict = await screener.screen(case.url, declared=declared, on_event=on_event)
-                console.rule(f"{case.url}  expected {case.expected.decision}, "
-                             f"got {verdict.decision} in {time.monotonic() - started:.1f}s")
+                console.rule(
+                    f"{case.url}  expected {case.expected.decision}, "
+                    f"got {verdict.decision} in {time.monotonic() - started:.1f}s"
+                )
                 if show is not None:
                     show(console, verdict)
                 verdicts.append(verdict)

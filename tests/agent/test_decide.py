@@ -14,11 +14,22 @@ from merchant_screen.verdict import Evidence, Finding, Signals
 EV = [Evidence(url="https://a.test/p", quote="a quote that proves it", verified=True)]
 
 
-def coverage(assessable: bool = True, kinds: tuple[str, ...] = ("products", "terms"),
-             text: int = 5000, home: str = "ok", reason: str = "") -> Coverage:
-    return Coverage(reachable=True, homepage_state=home, assessable=assessable, reason=reason,
-                    evidence_kinds={k: k in kinds for k in EVIDENCE_KINDS}, ok_pages=5,
-                    text_chars=text)
+def coverage(
+    assessable: bool = True,
+    kinds: tuple[str, ...] = ("products", "terms"),
+    text: int = 5000,
+    home: str = "ok",
+    reason: str = "",
+) -> Coverage:
+    return Coverage(
+        reachable=True,
+        homepage_state=home,
+        assessable=assessable,
+        reason=reason,
+        evidence_kinds={k: k in kinds for k in EVIDENCE_KINDS},
+        ok_pages=5,
+        text_chars=text,
+    )
 
 
 def finding(category: str, tier: str, confidence: float = 0.9) -> Finding:
@@ -26,15 +37,18 @@ def finding(category: str, tier: str, confidence: float = 0.9) -> Finding:
 
 
 def test_worst_tier_wins() -> None:
-    outcome = decide([finding("alcohol", "restricted"), finding("weapons", "prohibited")],
-                     coverage())
+    outcome = decide(
+        [finding("alcohol", "restricted"), finding("weapons", "prohibited")], coverage()
+    )
     assert outcome.decision == "prohibited"
     assert "weapons" in outcome.reasons[0]
 
 
 def test_findings_beat_an_unassessable_homepage() -> None:
-    assert decide([finding("alcohol", "restricted")],
-                  coverage(assessable=False, reason="x")).decision == "restricted"
+    assert (
+        decide([finding("alcohol", "restricted")], coverage(assessable=False, reason="x")).decision
+        == "restricted"
+    )
 
 
 @pytest.mark.parametrize(
@@ -61,8 +75,14 @@ T = Thresholds()
 
 @pytest.mark.parametrize(
     ("decision", "confidence", "action"),
-    [("prohibited", 0.95, "reject"), ("prohibited", 0.5, "review"), ("restricted", 0.99, "review"),
-     ("allowed", 0.9, "approve"), ("allowed", 0.5, "review"), ("unknown", 0.99, "review")],
+    [
+        ("prohibited", 0.95, "reject"),
+        ("prohibited", 0.5, "review"),
+        ("restricted", 0.99, "review"),
+        ("allowed", 0.9, "approve"),
+        ("allowed", 0.5, "review"),
+        ("unknown", 0.99, "review"),
+    ],
 )
 def test_action_from_thresholds(decision: str, confidence: float, action: str) -> None:
     assert choose_action(decision, confidence, T, Signals())[0] == action  # type: ignore[arg-type]
@@ -70,9 +90,13 @@ def test_action_from_thresholds(decision: str, confidence: float, action: str) -
 
 @pytest.mark.parametrize(
     "signals",
-    [Signals(injection_attempt=True), Signals(offsite_sales=["etsy.com"]),
-     Signals(unsupported_language="ja"), Signals(partial=True, partial_reason="budget"),
-     Signals(declared_mismatch=True, declared_mismatch_reason="x")],
+    [
+        Signals(injection_attempt=True),
+        Signals(offsite_sales=["etsy.com"]),
+        Signals(unsupported_language="ja"),
+        Signals(partial=True, partial_reason="budget"),
+        Signals(declared_mismatch=True, declared_mismatch_reason="x"),
+    ],
 )
 def test_escalations_push_approve_to_review_only(signals: Signals) -> None:
     action, reasons = choose_action("allowed", 0.99, T, signals)
@@ -85,8 +109,9 @@ def test_confidences_stay_in_range_and_move_the_right_way() -> None:
     strong = finding_confidence(0.95, 3, 4.0)
     assert 0 < weak < strong < 1
     assert 0 < finding_confidence(-5, 0, -1) < 1
-    assert overall_confidence("unknown", [], coverage(home="parked"), {}, partial=False) > \
-        overall_confidence("unknown", [], coverage(home="ok"), {}, partial=False)
+    assert overall_confidence(
+        "unknown", [], coverage(home="parked"), {}, partial=False
+    ) > overall_confidence("unknown", [], coverage(home="ok"), {}, partial=False)
     clean = overall_confidence("allowed", [], coverage(), {}, partial=False)
     doubtful = overall_confidence("allowed", [], coverage(), {"weapons": 3.0}, partial=False)
     assert doubtful < clean

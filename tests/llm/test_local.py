@@ -38,13 +38,19 @@ def _fake_parts(root: Path, chunks: list[bytes]) -> LocalModel:
         (package / "__init__.py").write_text("")
         (package / "data" / f"part{n:02d}.bin").write_bytes(chunk)
     blob = b"".join(chunks)
-    return LocalModel(name="fake-model", filename="fake.gguf", size=len(blob),
-                      sha256=hashlib.sha256(blob).hexdigest(), parts=len(chunks),
-                      package="fakemodelpart{n}")
+    return LocalModel(
+        name="fake-model",
+        filename="fake.gguf",
+        size=len(blob),
+        sha256=hashlib.sha256(blob).hexdigest(),
+        parts=len(chunks),
+        package="fakemodelpart{n}",
+    )
 
 
-def test_model_is_assembled_once_and_verified(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_model_is_assembled_once_and_verified(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     model = _fake_parts(tmp_path / "site", [b"GGUF" + b"a" * 5000, b"b" * 3000, b"c" * 10])
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     settings = Settings(data_dir=tmp_path / "data")
@@ -70,8 +76,14 @@ def test_wrong_hash_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_missing_packages_say_how_to_install(tmp_path: Path) -> None:
-    missing = LocalModel(name="m", filename="m.gguf", size=1, sha256="0" * 64, parts=1,
-                         package="no_such_model_part{n}")
+    missing = LocalModel(
+        name="m",
+        filename="m.gguf",
+        size=1,
+        sha256="0" * 64,
+        parts=1,
+        package="no_such_model_part{n}",
+    )
     with pytest.raises(LLMUnavailableError, match=r"pip install -e '\.\[local\]'"):
         ensure_model_file(Settings(data_dir=tmp_path), missing)
 
@@ -101,22 +113,32 @@ async def test_smollm_plumbing_through_the_real_server(settings: Settings) -> No
 
 
 @pytest.mark.slow
-async def test_default_local_model_screens_an_ammunition_shop(smoke_server: object,
-                                                              tmp_path: Path) -> None:
-    from tests.sites import SMOKE
+async def test_default_local_model_screens_an_ammunition_shop(
+    smoke_server: object, tmp_path: Path
+) -> None:
     from merchant_screen.evaluation.dataset import load_dataset
     from merchant_screen.evaluation.fixture_server import FixtureServer
+    from tests.sites import SMOKE
 
     assert isinstance(smoke_server, FixtureServer)
     case = load_dataset(SMOKE).get("smoke-ridgeback-outdoor")
     data_dir = Path(os.environ.get("MERCHANT_SCREEN_DATA_DIR", tmp_path / "data"))
-    local = Settings(connect_to=tuple(smoke_server.connect_to()), ca_bundle=smoke_server.ca_pem,
-                     host_delay=0, data_dir=data_dir, cache=False, llm_cache=False, model="local")
+    local = Settings(
+        connect_to=tuple(smoke_server.connect_to()),
+        ca_bundle=smoke_server.ca_pem,
+        host_delay=0,
+        data_dir=data_dir,
+        cache=False,
+        llm_cache=False,
+        model="local",
+    )
     async with Screener(local) as screener:
         verdict = await screener.screen(case.url)
     assert verdict.versions.model.startswith("local:qwen2.5-coder-1.5b-instruct-q4_k_m@sha256:")
     assert verdict.decision == "prohibited", verdict.model_dump_json(indent=1)[:2000]
     assert [f.category for f in verdict.findings] == ["weapons"]
-    print(f"local screen: {verdict.usage.llm_calls} calls, {verdict.usage.input_tokens} in / "
-          f"{verdict.usage.output_tokens} out tokens, {verdict.timings.total_s:.1f}s",
-          file=sys.stderr)
+    print(
+        f"local screen: {verdict.usage.llm_calls} calls, {verdict.usage.input_tokens} in / "
+        f"{verdict.usage.output_tokens} out tokens, {verdict.timings.total_s:.1f}s",
+        file=sys.stderr,
+    )

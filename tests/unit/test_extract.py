@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -464,6 +465,26 @@ def test_odd_page_urls_do_not_raise(url: str) -> None:
     assert [link.url for link in page.links][-1] == "https://ok.test/y"
 
 
+_HOSTILE = {
+    "style without braces": "<style>" + "a" * 200_000 + "</style>",
+    "unclosed css comments": "<style>" + "/*" * 100_000 + "</style>",
+    "at-signs": "<style>" + "@a" * 100_000 + "</style>",
+    "long number": '<p style="position:absolute;left:' + "1" * 200_000 + 'x">p</p>',
+    "long zero": '<p style="font-size:' + "0" * 200_000 + 'x">p</p>',
+    "open rgb": '<p style="color:red;background:' + "rgb(" * 50_000 + '">p</p>',
+    "unclosed tags": "<div" * 50_000,
+    "comment openers": "<!--" * 50_000,
+}
+
+
+@pytest.mark.parametrize("html", _HOSTILE.values(), ids=_HOSTILE.keys())
+def test_hostile_markup_is_linear_time(html: str) -> None:
+    # Each input took minutes with a backtracking pattern; linear code needs well under 1 s.
+    started = time.perf_counter()
+    extract(html + "<p>tail</p>")
+    assert time.perf_counter() - started < 10
+
+
 def test_lone_surrogates_and_nul_bytes() -> None:
     page = extract("<p>bad \ud800 char \x00 here</p>")
     assert "bad" in page.text
@@ -482,8 +503,9 @@ _ATTRS = st.sampled_from(
 _TOKEN = st.one_of(
     st.builds(lambda t, a: f"<{t}{a}>", _TAGS, _ATTRS),
     st.builds(lambda t: f"</{t}>", _TAGS),
-    st.sampled_from(["<!--", "-->", "<!-- hi there you -->", "<![CDATA[", "<style>.sr-hide{display:none}",
-                     "{", "&amp;", "&#0;", "&nbsp;", "\u00a0", "<", ">", '"', "\n"]),
+    st.sampled_from(["<!--", "-->", "<!-- hi there you -->", "<![CDATA[", "{", "&amp;",
+                     "<style>.sr-hide{display:none}", "&#0;", "&nbsp;", "\u00a0", "<", ">", '"',
+                     "\n"]),
     st.text(max_size=12),
 )  # fmt: skip
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from merchant_screen.tools.extract import extract_page
-from merchant_screen.tools.pagestate import classify_content
 from merchant_screen.tools.pages import ExtractedPage, FormInfo
+from merchant_screen.tools.pagestate import classify_content
 
 URL = "https://shop.test/"
 

@@ -190,6 +190,10 @@ def _usage(row: ResultRow, name: str) -> float:
     return row.tokens if name == "tokens" else float(row.usage.get(name, 0.0))
 
 
+def _usage_of(name: str) -> Callable[[ResultRow], float]:
+    return lambda row: _usage(row, name)
+
+
 def _median_latency(sample: Sequence[ResultRow]) -> float | None:
     return percentile([r.latency_s for r in sample], 50) if sample else None
 
@@ -253,9 +257,7 @@ def compute_metrics(rows: Rows, categories: Sequence[str] = ()) -> Metrics:
         ),
         shown_quotes=sum(r.shown_quotes for r in rows),
         shown_unverified=sum(r.shown_unverified for r in rows),
-        usage={
-            name: estimate(done, _mean(lambda r, n=name: _usage(r, n))) for name in USAGE_FIELDS
-        },
+        usage={name: estimate(done, _mean(_usage_of(name))) for name in USAGE_FIELDS},
         usage_total={name: sum(_usage(r, name) for r in done) for name in USAGE_FIELDS},
         latency_p50=estimate(done, _median_latency),
         latency_p95=percentile([r.latency_s for r in done], 95) if done else None,

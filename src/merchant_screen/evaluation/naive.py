@@ -42,7 +42,7 @@ from merchant_screen.policy.model import Policy
 from merchant_screen.tools.crawl import CrawlResult, SiteCrawler
 from merchant_screen.tools.fetch import Fetcher
 from merchant_screen.tools.pages import ExtractedPage
-from merchant_screen.verdict import Finding, Usage
+from merchant_screen.verdict import Decision, Finding, Usage
 
 __all__ = ["NaiveAnswer", "NaiveStrategy", "naive_outcome", "naive_prompt", "prompt_version"]
 
@@ -128,6 +128,7 @@ def naive_outcome(
                 )
             )
     findings.sort(key=lambda f: _TIER_RANK[f.tier])
+    decision: Decision
     if findings:
         decision = findings[0].tier
         reason = f"{decision} by verified findings: " + ", ".join(f.category for f in findings)

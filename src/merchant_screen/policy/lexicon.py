@@ -1,14 +1,15 @@
 """Deterministic candidate detection with the policy lexicon: pure functions, no I/O.
 
 ``compile_lexicon`` turns every phrase of every category into one prefix-tree regex, with each
-regex entry filed under the literal prefixes (or the first-character class) it can start
-with, so ``find_hits`` reads a page in one scan of its lowercased text and a word start only
-tries the few entries that fit it. Matching rules:
+regex entry filed under the literal prefixes (or the first characters) it can start with, so
+``find_hits`` reads a page in one scan of its lowercased text and a word start only tries the
+few entries that fit it. Matching rules:
 
-* A hit starts where a word starts and ends where a word ends (Unicode word characters).
-* Words of a phrase match across any run of whitespace (line breaks included) or a hyphen;
-  a hyphen in a phrase matches a hyphen, whitespace or nothing; an apostrophe is optional;
-  a phrase ending in a letter also matches with a trailing ``s`` or ``es``.
+* A hit starts where no word character precedes it and ends where none follows (Unicode word
+  characters; phrases always start with a letter or digit).
+* A space or hyphen between the words of a phrase matches any run of whitespace (line breaks
+  included), a hyphen, or nothing: "weed killer" finds "weed-killer" and "weedkiller". An
+  apostrophe is optional; a phrase ending in a letter also matches with ``s`` or ``es``.
 * Within one category the longest hit wins: a hit lying inside another hit of the same
   category is dropped. So a negative term masks the positive hits it contains ("weed killer"
   hides "weed"), and "buy instagram followers" is not also counted as "instagram followers".
@@ -43,20 +44,17 @@ __all__ = [
 ]
 
 _DECAY = 0.5
-_WS, _HY, _AP = "\0ws", "\0hy", "\0ap"
-_ATOM_RE = {
-    _WS: r"(?:\s+|\s*[-‐‑–]\s*)",
-    _HY: r"(?:\s*[-‐‑–]\s*|\s+)?",
-    _AP: r"['’]?",
-}
-_HYPHENS = frozenset("-‐‑–")
+_SEP, _AP = "\0sep", "\0ap"
+_ATOM_RE = {_SEP: r"(?:\s*[-‐‑–]\s*|\s+)?", _AP: r"['’]?"}
+_SEPARATORS = frozenset("-‐‑–")
 _APOSTROPHES = frozenset("'’")
 _SPACE = re.compile(r"\s+")
 _PARSER: Any = importlib.import_module("re._parser")
 _ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 _REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 _CATEGORY_CHARS = {"CATEGORY_DIGIT": "0123456789", "CATEGORY_SPACE": " \t\n\r\f\v"}
-_FIRST_CHARS = 16  # most ASCII first characters a regex without a literal prefix is filed under
+_FIRST_CHARS = 16  # most first characters a regex without a literal prefix is filed under
+_WIDE = "\0"  # in a prefix: "any non-ASCII character of the class"
 _NON_ASCII = r"[^\x00-\x7f]"
 _DIGITS = frozenset([*"0123456789", "CATEGORY_DIGIT"])
 _NUMBER_CHARS = _DIGITS | {*".,k \t\n\r\f\v-", "CATEGORY_SPACE"}  # what _NUMBER_RUN eats
@@ -64,6 +62,7 @@ _NUMBER_RUN = r"[\d.,k\s\-]*+"
 _GATE_STRIP = "0123456789.,k \t\n\r\f\v-"
 _PREFIX_CHARS = 8  # longest literal prefix a regex is filed under
 _PREFIX_SET = 48  # most literal prefixes one regex is filed under
+_PARSE_SURPRISES = (re.error, TypeError, ValueError, IndexError, AttributeError, RecursionError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +153,9 @@ def compile_lexicon(policy: Policy) -> Lexicon:
         entries=entries,
         prefixes=prefixes,
         regex_scan=re.compile("|".join(_branches(_Node(), list(regexes)))) if names else None,
-        regex_single={n: re.compile(rf"(?:{rx})(?!\w)") for n, rx in zip(names, regexes, strict=True)},
+        regex_single={
+            n: re.compile(rf"(?:{rx})(?!\w)") for n, rx in zip(names, regexes, strict=True)
+        },
     )
 
 
@@ -338,18 +339,14 @@ def _branches(root: _Node, regexes: list[str]) -> list[str]:
     """
     hooks, wide, unfiled = _Node(), _Node(), []
     for index, regex in enumerate(regexes):
-        starts = _literal_prefixes(regex)
-        first = None if starts else _first_chars(regex)
-        gate = _number_gate(regex) if first else set()
-        for copy, node in enumerate(
-            [_insert(hooks, tuple(s)) for s in sorted(starts or (first or ("",))[0])]
-            + ([wide] if first and first[1] else [])
-        ):
-            branch = _regex_branch(regex, f"r{index}c{copy}")
-            (node.gated if gate else node.hooks).append(branch)
-            node.gate |= gate
-        if not starts and first is None:
+        starts, non_ascii, gate = _filing(regex)
+        if starts is None:
             unfiled.append(_regex_branch(regex, f"r{index}u"))
+            continue
+        nodes = [_insert(hooks, tuple(s)) for s in sorted(starts)] + ([wide] if non_ascii else [])
+        for copy, node in enumerate(nodes):
+            (node.gated if gate else node.hooks).append(_regex_branch(regex, f"r{index}c{copy}"))
+            node.gate |= gate
     branches = []
     for char in sorted(set(root.kids) | set(hooks.kids)):
         options = [_emit(root.kids[char], char)] if char in root.kids else []
@@ -359,6 +356,23 @@ def _branches(root: _Node, regexes: list[str]) -> list[str]:
     if wide.hooks or wide.gated:
         branches.append(_NON_ASCII + _emit_hooks(wide, 1))
     return branches + unfiled
+
+
+def _filing(regex: str) -> tuple[set[str] | None, bool, set[str]]:
+    """Where a regex goes: the literal prefixes it is filed under (``None``: unfiled),
+    whether also under non-ASCII first characters, and its number gate when it is filed by a
+    leading digit alone."""
+    try:
+        found = _prefixes(list(_PARSER.parse(regex)), _PREFIX_CHARS)
+    except _PARSE_SURPRISES:  # an unknown parse shape only costs speed
+        return None, False, set()
+    if "" in found or len(found) > _PREFIX_SET:
+        return None, False, set()
+    starts = {prefix.split(_WIDE)[0] for prefix in found}
+    non_ascii = "" in starts
+    starts.discard("")
+    gate = _number_gate(regex) if all(len(s) == 1 for s in starts) else set()
+    return starts, non_ascii, gate
 
 
 def _regex_branch(regex: str, name: str) -> str:
@@ -382,10 +396,8 @@ def _group(options: list[str]) -> str:
 def _atoms(phrase: str) -> tuple[str, ...]:
     atoms = []
     for char in phrase:
-        if char.isspace():
-            atoms.append(_WS)
-        elif char in _HYPHENS:
-            atoms.append(_HY)
+        if char.isspace() or char in _SEPARATORS:
+            atoms.append(_SEP)
         elif char in _APOSTROPHES:
             atoms.append(_AP)
         else:
@@ -443,29 +455,23 @@ def _collect(
         _collect(kid, above, entries, prefixes)
 
 
-def _literal_prefixes(regex: str) -> set[str]:
-    """Literal strings one of which starts every match of ``regex``; empty if unknown.
-
-    Reads the parse tree of CPython's private ``re._parser``; any surprise there only means
-    the regex is filed less precisely.
-    """
-    try:
-        found = _prefixes(list(_PARSER.parse(regex)), _PREFIX_CHARS)
-    except Exception:  # noqa: BLE001 - an unknown parse shape only costs speed
-        return set()
-    return set() if "" in found or len(found) > _PREFIX_SET else found
-
-
 def _prefixes(sequence: list[Any], budget: int) -> set[str]:
+    """Literal strings one of which starts every match of a parsed sequence (``""`` if some
+    match may start otherwise). ``_WIDE`` ends a prefix whose next character may be any
+    non-ASCII character of a class such as ``\\d``. Reads the parse tree of CPython's private
+    ``re._parser``; a shape it does not know just gives ``""``."""
     if not sequence or budget == 0:
         return {""}
     (op, value), rest = sequence[0], sequence[1:]
     kind = str(op)
-    if kind == "LITERAL":
-        return {chr(value) + tail for tail in _prefixes(rest, budget - 1)}
-    if kind == "IN" and len(value) <= 4 and all(str(o) == "LITERAL" for o, _ in value):
+    if kind in {"LITERAL", "IN"}:
+        chars = _class_chars([(op, value)] if kind == "LITERAL" else value)
+        if chars is None:
+            return {""}
+        if len(chars) > 4 or _WIDE in chars:
+            return set(chars)  # one character, then stop: the set would grow too fast
         tails = _prefixes(rest, budget - 1)
-        return {chr(v) + tail for _, v in value for tail in tails}
+        return {char + tail for char in chars for tail in tails}
     if kind in _ZERO_WIDTH:
         return _prefixes(rest, budget)
     if kind == "SUBPATTERN" and not value[1]:
@@ -477,60 +483,29 @@ def _prefixes(sequence: list[Any], budget: int) -> set[str]:
             if len(found) > _PREFIX_SET:
                 return {""}
         return found
-    if kind in _REPEATS and value[0] == 0 and value[1] == 1:
-        return _prefixes(list(value[2]) + rest, budget) | _prefixes(rest, budget)
+    if kind in _REPEATS:
+        once = list(value[2]) + rest if value[1] == 1 else list(value[2])
+        return _prefixes(once, budget) | (_prefixes(rest, budget) if value[0] == 0 else set())
     return {""}
 
 
-def _first_chars(regex: str) -> tuple[str, bool] | None:
-    """The ASCII characters a match of ``regex`` can start with, and whether it can also start
-    with a non-ASCII one; ``None`` if that cannot be told or the ASCII set is large."""
-    try:
-        items = _first_items(list(_PARSER.parse(regex)))
-    except Exception:  # noqa: BLE001 - an unknown parse shape only costs speed
-        return None
+def _class_chars(items: list[Any]) -> str | None:
+    """The characters a class (or one literal) matches: each one, plus ``_WIDE`` for "and
+    non-ASCII ones"; ``None`` if negated, unknown or more than ``_FIRST_CHARS``."""
     chars: set[str] = set()
-    wide = False
-    for kind, value in items or [("ANY", None)]:
+    for op, value in items:
+        kind = str(op)
         if kind == "LITERAL":
-            low, high = value, value
-        elif kind == "RANGE":
-            low, high = value
+            chars.add(chr(value))
+        elif kind == "RANGE" and value[1] - value[0] < _FIRST_CHARS:
+            chars.update(map(chr, range(value[0], value[1] + 1)))
         elif kind == "CATEGORY" and str(value) in _CATEGORY_CHARS:
-            chars.update(_CATEGORY_CHARS[str(value)])
-            wide = True
-            continue
+            chars.update(_CATEGORY_CHARS[str(value)] + _WIDE)
         else:
             return None
-        chars.update(map(chr, range(low, min(high, 127) + 1)))
-        wide = wide or high > 127
-    return ("".join(sorted(chars)), wide) if len(chars) <= _FIRST_CHARS else None
-
-
-def _first_items(sequence: list[Any]) -> list[tuple[str, Any]] | None:
-    """The class items a match of ``sequence`` can start with; ``None`` if it can be empty."""
-    if not sequence:
-        return None
-    (op, value), rest = sequence[0], sequence[1:]
-    kind = str(op)
-    if kind == "LITERAL":
-        return [(kind, value)]
-    if kind == "IN" and all(str(o) != "NEGATE" for o, _ in value):
-        return [(str(o), v) for o, v in value]
-    if kind in _ZERO_WIDTH:
-        return _first_items(rest)
-    if kind == "SUBPATTERN" and not value[1]:
-        return _first_items(list(value[3]) + rest)
-    if kind == "BRANCH":
-        branches = [_first_items(list(branch) + rest) for branch in value[1]]
-        return None if any(b is None for b in branches) else [i for b in branches for i in b or []]
-    if kind in _REPEATS:
-        inner = _first_items(list(value[2]) + rest if value[0] == 0 else list(value[2]))
-        if value[0] == 0:
-            skipped = _first_items(rest)
-            return None if inner is None or skipped is None else inner + skipped
-        return inner
-    return None
+    wide = {c for c in chars if ord(c) > 127}
+    chars = (chars - wide) | ({_WIDE} if wide and _WIDE in chars else wide)
+    return "".join(sorted(chars)) if len(chars) <= _FIRST_CHARS else None
 
 
 def _number_gate(regex: str) -> set[str]:
@@ -540,17 +515,28 @@ def _number_gate(regex: str) -> set[str]:
     regexes unless the number is followed by something they need, e.g. ``mg`` or ``%``."""
     try:
         sequence = list(_PARSER.parse(regex))
-        if not sequence or not _only(sequence[0], _DIGITS):
+        if not sequence or not _one_digit_or_more(sequence[0]):
             return set()
         index = 1
         while index < len(sequence) and _only(sequence[index], _NUMBER_CHARS):
             index += 1
         found = _prefixes(sequence[index:], _PREFIX_CHARS)
-    except Exception:  # noqa: BLE001 - an unknown parse shape only costs speed
+    except _PARSE_SURPRISES:  # an unknown parse shape only costs speed
         return set()
     # The gate eats every number character possessively, so a literal starts after them.
     found = {literal.lstrip(_GATE_STRIP) for literal in found}
     return set() if "" in found or len(found) > _PREFIX_SET else found
+
+
+def _one_digit_or_more(item: tuple[Any, Any]) -> bool:
+    """Whether a parsed element always starts with a digit (``\\d``, ``[1-9]``, ``\\d+``...)."""
+    op, value = item
+    kind = str(op)
+    if kind in {"LITERAL", "IN"}:
+        return _only(item, _DIGITS)
+    if kind in _REPEATS and value[0] >= 1 and len(value[2]) == 1:
+        return _one_digit_or_more(value[2][0])
+    return False
 
 
 def _only(item: tuple[Any, Any], allowed: frozenset[str]) -> bool:

@@ -111,7 +111,11 @@ def _join(problems: list[str]) -> str:
 def _kind(value: Any) -> str:
     if value is None:
         return "an empty document"
-    return {list: "a list", str: "a string"}.get(type(value), type(value).__name__)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    return type(value).__name__
 
 
 def _flat(text: str) -> str:

@@ -76,10 +76,11 @@ class LexiconTerm(_Frozen):
     """One lexicon entry: a literal phrase or a regular expression, with a weight.
 
     In YAML a bare string is a phrase of weight 1.0. Phrases are lowercase and start with a
-    letter or digit; words match across any run of whitespace, a hyphen matches a hyphen, a
-    space or nothing, and a trailing ``s``/``es`` plural is accepted. A regex is matched
-    against the lowercased text, so it is written in lowercase; it matches only where a word
-    starts, must end where a word ends, and may not contain capturing groups (use ``(?:...)``).
+    letter or digit; a space or hyphen between words matches any whitespace, a hyphen or
+    nothing, and a trailing ``s``/``es`` plural is accepted. A regex runs on the lowercased
+    text, so it is written in lowercase; it matches only where no word character precedes
+    and none follows, and may not contain capturing groups (use ``(?:...)``).
+    ``policy.lexicon`` documents the matching rules in full.
     """
 
     term: str | None = None
@@ -160,14 +161,19 @@ class Category(_Frozen):
     @model_validator(mode="after")
     def _check_lexicons(self) -> Category:
         problems = []
-        for field, terms in (("lexicon", self.lexicon), ("negative_lexicon", self.negative_lexicon)):
+        for field, terms in (
+            ("lexicon", self.lexicon),
+            ("negative_lexicon", self.negative_lexicon),
+        ):
             seen: set[str] = set()
             for term in terms:
                 if term.label in seen:
                     problems.append(f"{field} repeats {term.label!r}")
                 seen.add(term.label)
         both = {t.label for t in self.lexicon} & {t.label for t in self.negative_lexicon}
-        problems.extend(f"{label!r} is in both lexicon and negative_lexicon" for label in sorted(both))
+        problems.extend(
+            f"{label!r} is in both lexicon and negative_lexicon" for label in sorted(both)
+        )
         if problems:
             raise ValueError("; ".join(problems))
         return self

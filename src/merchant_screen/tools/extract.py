@@ -172,7 +172,7 @@ def _background_colour(value: str | None) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def style_hidden_reason(style: str) -> HiddenReason | None:
+def _style_hidden_reason(style: str) -> HiddenReason | None:
     """Why an inline ``style`` attribute hides its element's text, or None."""
     decl = {}
     for declaration in style.lower().split(";"):
@@ -210,7 +210,7 @@ def style_hidden_reason(style: str) -> HiddenReason | None:
 # ---------------------------------------------------------------- <style> blocks
 
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
-_AT_BLOCK = re.compile(r"@[^{};]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
+_AT_BLOCK = re.compile(r"@[^{};@]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
 # A rule's selectors start at the beginning or right after a brace (keeps matching linear).
 _RULE = re.compile(r"(?:^|(?<=[{}]))([^{}]+)\{([^{}]*(?:display|visibility)[^{}]*)\}", re.I)
 _COMPOUND = re.compile(r"([a-z][a-z0-9]*)?((?:[.#](?:[\w-]|\\.)+)+)", re.I)
@@ -221,7 +221,7 @@ _BLOCK_SHOWS = re.compile(r"display\s*:\s*(?!none)[a-z]|visibility\s*:\s*visible
 _Rule = tuple[str | None, frozenset[str], HiddenReason]
 
 
-class CssHiding:
+class _CssHiding:
     """Simple class / id rules from the page's own <style> blocks that hide elements.
 
     Only top-level rules with a single compound selector (``.a``, ``div.a``, ``#b.c``)
@@ -235,7 +235,7 @@ class CssHiding:
         self._memo: dict[tuple[str, str | None, str | None], HiddenReason | None] = {}
 
     @classmethod
-    def from_styles(cls, styles: list[str]) -> CssHiding:
+    def from_styles(cls, styles: list[str]) -> _CssHiding:
         css = _CSS_COMMENT.sub("", "\n".join(styles))
         shown: set[str] = set()
         for selectors, body in _RULE.findall(css):
@@ -368,6 +368,13 @@ class _Exit:
 # Shared markers for elements that only end an inline run or a block.
 _INLINE = _Exit(block=False)
 _BLOCK_EXIT = _Exit(block=True)
+_HIDING_ATTRS = frozenset({"hidden", "style", "aria-hidden"})
+_REGION_TAGS: dict[str, Region] = {"nav": "nav", "header": "header", "footer": "footer"}
+_REGION_ROLES: dict[str, Region] = {
+    "navigation": "nav",
+    "banner": "header",
+    "contentinfo": "footer",
+}
 # Elements whose start the walker must remember even when they are not hidden.
 _TRACKED = frozenset({"a", "h1", "h2", "h3", "form", "select", "html"})
 # Elements that need a look even without attributes.
@@ -380,25 +387,25 @@ def _sized_descendant(node: LexborNode) -> bool:
 
 
 def _region(tag: str, attrs: Attrs) -> Region | None:
-    role = attrs.get("role")
-    if tag == "nav" or role == "navigation":
-        return "nav"
-    if tag == "header" or role == "banner":
-        return "header"
-    if tag == "footer" or role == "contentinfo":
-        return "footer"
-    names = (attrs.get("class") or "") + " " + (attrs.get("id") or "")
-    return "footer" if "ooter" in names and "footer" in names.lower() else None
+    """The page region an element opens: by tag, ARIA role, or a "footer" class / id."""
+    region = _REGION_TAGS.get(tag)
+    if region is None and "role" in attrs:
+        region = _REGION_ROLES.get(attrs["role"] or "")
+    if region is None:
+        names = (attrs.get("class") or "") + (attrs.get("id") or "")
+        if "ooter" in names or "OOTER" in names:
+            region = "footer" if "footer" in names.lower() else None
+    return region
 
 
 class _Walker:
     """Depth-first walk with an explicit stack (no recursion limit on deep documents)."""
 
-    def __init__(self, css: CssHiding) -> None:
+    def __init__(self, css: _CssHiding) -> None:
         self.css = css
         self.sink = _Sink()
         self.visible = self.sink
-        self.hidden_depth = 0
+        self.in_hidden = False  # inside a hidden subtree: its text goes to that sink
         self.captures: list[list[str]] = []
         self.regions: dict[Region, int] = {"nav": 0, "header": 0, "footer": 0, "main": 0}
         self.open_anchors: list[_Anchor] = []
@@ -418,10 +425,14 @@ class _Walker:
 
     def walk(self, root: LexborNode) -> None:
         stack: list[LexborNode | _Exit] = [root]
+        pop = stack.pop
+        captures = self.captures
         while stack:
-            item = stack.pop()
+            item = pop()
             if isinstance(item, _Exit):
-                if item is not _INLINE:
+                if item is _BLOCK_EXIT:
+                    self._newline()
+                elif item is not _INLINE:
                     self._leave(item)
                 continue
             tag = item.tag
@@ -429,7 +440,7 @@ class _Walker:
                 text = item.text_content
                 if text:
                     self.sink.buf.append(text)
-                    for capture in self.captures:
+                    for capture in captures:
                         capture.append(text)
                 continue
             if tag == "-comment":
@@ -462,13 +473,14 @@ class _Walker:
             stack.extend(children)
 
     def _newline(self) -> None:
-        self.sink.newline()
+        if self.sink.buf:
+            self.sink.newline()
         for capture in self.captures:
             capture.append(" ")
 
     def _enter(self, node: LexborNode, tag: str, attrs: Attrs, block: bool) -> _Exit:
         """Start an element with attributes or a special role; the result undoes it."""
-        reason = None if self.hidden_depth else self._hidden_reason(node, tag, attrs)
+        reason = None if self.in_hidden else self._hidden_reason(node, tag, attrs)
         region = _region(tag, attrs)
         if reason is None and region is None and tag not in _TRACKED:
             return _BLOCK_EXIT if block else _INLINE
@@ -476,7 +488,7 @@ class _Walker:
         if reason is not None:
             exit_.hidden = (reason, self.sink)
             self.sink = _Sink()
-            self.hidden_depth = 1
+            self.in_hidden = True
         if region is not None:
             exit_.region = region
             self.regions[region] += 1
@@ -484,7 +496,7 @@ class _Walker:
             exit_.anchor = _Anchor(attrs, self._current_region())
             self.open_anchors.append(exit_.anchor)
             self.captures.append(exit_.anchor.parts)
-        elif tag in _HEADINGS and not self.hidden_depth:
+        elif tag in _HEADINGS and not self.in_hidden:
             exit_.heading = []
             self.captures.append(exit_.heading)
         elif tag == "form" and self.form is None:
@@ -524,7 +536,7 @@ class _Walker:
             reason, outer = exit_.hidden
             self._record_hidden(reason, self.sink.finish())
             self.sink = outer
-            self.hidden_depth = 0
+            self.in_hidden = False
 
     def _hidden_reason(self, node: LexborNode, tag: str, attrs: Attrs) -> HiddenReason | None:
         if tag == "noscript":
@@ -533,12 +545,12 @@ class _Walker:
             return "template"
         if tag == "dialog" and "open" not in attrs:
             return "display_none"
-        if not attrs:
-            return None
+        if _HIDING_ATTRS.isdisjoint(attrs):  # the common case: only stylesheet rules can hide
+            return self.css.reason(tag, attrs.get("class"), attrs.get("id"))
         if "hidden" in attrs:
             return "hidden_attribute"
         if style := attrs.get("style"):
-            reason = style_hidden_reason(style)
+            reason = _style_hidden_reason(style)
             if reason == "zero_size" and _sized_descendant(node):
                 reason = None  # inline-block spacing trick: children set their own size
             if reason is not None:
@@ -751,7 +763,7 @@ def extract_page(html: str | bytes, url: str, *, content_type: str | None = None
         base = _resolve(url, base_node.attributes.get("href") or "") if base_node else None
         base = base or url
         styles = [node.text(deep=True) for node in tree.css("style")]
-        walker = _Walker(CssHiding.from_styles(styles))
+        walker = _Walker(_CssHiding.from_styles(styles))
         walker.walk(tree.root.parent or tree.root)
         text = walker.visible.finish()
         meta = walker.meta

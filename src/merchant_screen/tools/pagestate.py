@@ -131,7 +131,8 @@ _AGE_QUESTIONS = re.compile(
     r"are you (?:over |at least )?(?:18|19|21)\b|are you of (?:legal |drinking |smoking )+age|"
     r"(?:confirm|verify) (?:that )?you are (?:over |at least |of )?(?:18|19|21|legal)|"
     r"(?:confirm|verify|enter) your (?:age|date of birth|birth ?date|year of birth)|"
-    r"i(?: am|'m) (?:over |at least )?(?:18|19|21)\b|i(?: am|'m) of (?:legal |drinking |smoking )+age"
+    r"i(?: am|'m) (?:over |at least )?(?:18|19|21)\b|"
+    r"i(?: am|'m) of (?:legal |drinking |smoking )+age"
 )
 
 _AGE_PROMPT_STARTS = (
@@ -172,6 +173,7 @@ _CONSTRUCTION_LIMIT = 600
 _LOGIN_LIMIT = 700
 _LOGIN_PHRASE_LIMIT = 2500
 _AGE_OTHER_TEXT_LIMIT = 700
+_AGE_TEXT_LIMIT = 4000
 _JS_LIMIT = 200
 _JS_WITH_DATA_LIMIT = 40
 _EMPTY_LIMIT = 60
@@ -267,7 +269,7 @@ def _is_age_prompt(line: str) -> bool:
 
 
 def _age_gate(page: ExtractedPage, text: str) -> str | None:
-    if not _AGE_QUESTIONS.search(text):
+    if len(text) > _AGE_TEXT_LIMIT or not _AGE_QUESTIONS.search(text):
         return None
     lines = text.splitlines()
     prompts = [line for line in lines if _is_age_prompt(line)]
@@ -294,7 +296,8 @@ def _js_required(page: ExtractedPage, text: str, markup: str) -> str | None:
 def classify_content(page: ExtractedPage, html: str) -> tuple[PageState, str]:
     """The content state of ``page`` (built from ``html``) and a short reason."""
     text = page.text.lower().replace("\u2019", "'")
-    markup = html.lower()
+    # Every markup signal needs a page with little text; skip lowering big documents.
+    markup = html.lower() if len(page.text) < _BOT_LIMIT else ""
     if reason := _bot_wall(page, text, markup):
         return "bot_wall", reason
     if reason := _parked(page, text + "\n" + page.title.lower(), markup):

@@ -1,0 +1,166 @@
+"""The CI gate: a run against the floors pinned in a baseline file (``evals/baseline.json``).
+
+Deterministic measures fail outright: every case produced a valid verdict, every quote a
+verdict shows is verified and verbatim on a crawled page, crawl recall at or above its floor.
+Accuracy fails only when it drops by more than one case below its floor (a small local
+model may flip one borderline case between machines). ``update_baseline`` pins a run's
+numbers as the new floors; lowering any floor needs ``allow_lower=True`` (and a note in the
+commit). A floor of null is not pinned yet and is not checked.
+
+Baseline format::
+
+    {"dataset": "smoke", "strategy": "agent", "model": "local:...", "cases": 6,
+     "floors": {"correct": 4, "accuracy": 0.6667, "crawl_recall": 1.0},
+     "measured": {"run": "...", "at": "...", "note": "..."}}
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from merchant_screen.errors import ConfigError
+from merchant_screen.evaluation.metrics import compute_metrics
+from merchant_screen.evaluation.results import RunData
+
+__all__ = ["Check", "GateResult", "check_gate", "load_baseline", "update_baseline"]
+
+FLOORS = ("correct", "accuracy", "crawl_recall")
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class GateResult:
+    checks: list[Check]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def lines(self) -> list[str]:
+        return [f"{'PASS' if c.ok else 'FAIL'} {c.name}: {c.detail}" for c in self.checks]
+
+
+def load_baseline(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read baseline {path}: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("floors"), dict):
+        raise ConfigError(f"baseline {path} has no 'floors' object")
+    return data
+
+
+def _measured(run: RunData) -> dict[str, float | int | None]:
+    metrics = compute_metrics(run.rows)
+    correct = sum(1 for r in run.rows if r.correct)
+    return {
+        "correct": correct,
+        "accuracy": round(correct / len(run.rows), 4),
+        "crawl_recall": (
+            round(metrics.crawl_recall.value, 4) if metrics.crawl_recall.value is not None else None
+        ),
+    }
+
+
+def _identity(baseline: dict[str, Any], run: RunData) -> list[Check]:
+    checks = []
+    for key in ("strategy", "model"):
+        pinned = baseline.get(key)
+        actual = {r.strategy if key == "strategy" else r.model for r in run.rows}
+        if pinned is not None:
+            ok = actual == {pinned}
+            checks.append(Check(key, ok, f"baseline {pinned}, run {', '.join(sorted(actual))}"))
+    return checks
+
+
+def check_gate(run: RunData, baseline: dict[str, Any]) -> GateResult:
+    """Every check of ``run`` against ``baseline``'s floors."""
+    rows = run.rows
+    floors = baseline["floors"]
+    checks = _identity(baseline, run)
+    invalid = [r.case_id for r in rows if not r.valid or r.error is not None]
+    checks.append(
+        Check(
+            "valid verdicts",
+            not invalid,
+            f"{len(rows) - len(invalid)}/{len(rows)} valid"
+            + (f"; failed: {', '.join(invalid)}" if invalid else ""),
+        )
+    )
+    unverified = [r.case_id for r in rows if r.shown_unverified]
+    shown = sum(r.shown_quotes for r in rows)
+    checks.append(
+        Check(
+            "shown quotes verified",
+            not unverified,
+            f"{shown - sum(r.shown_unverified for r in rows)}/{shown} verified"
+            + (f"; unverified in: {', '.join(unverified)}" if unverified else ""),
+        )
+    )
+    measured = _measured(run)
+    recall, floor = measured["crawl_recall"], floors.get("crawl_recall")
+    if floor is not None:
+        ok = recall is not None and recall >= floor - 1e-9
+        checks.append(Check("crawl recall", ok, f"{recall} (floor {floor})"))
+    if floors.get("accuracy") is not None:
+        expected = floors["accuracy"] * len(rows)
+        required = max(0, math.ceil(expected - 1e-9) - 1)
+        correct = int(measured["correct"] or 0)
+        checks.append(
+            Check(
+                "accuracy",
+                correct >= required,
+                f"{correct}/{len(rows)} correct (floor {floors['accuracy']:.4f} = "
+                f"{expected:.1f} cases; one case of slack: at least {required})",
+            )
+        )
+    return GateResult(checks)
+
+
+def update_baseline(
+    path: Path, run: RunData, *, allow_lower: bool = False, note: str = ""
+) -> tuple[dict[str, Any], list[str]]:
+    """Pin ``run``'s measures as the floors in ``path``; returns the new baseline and the
+    floors that went down. Refuses (ConfigError) to lower a floor without ``allow_lower``."""
+    old = load_baseline(path) if path.exists() else {"floors": {}}
+    measured = _measured(run)
+    lowered = [
+        f"{name}: {old['floors'][name]} -> {measured[name]}"
+        for name in FLOORS
+        if old["floors"].get(name) is not None
+        and measured[name] is not None
+        and float(measured[name] or 0) < float(old["floors"][name])
+    ]
+    if lowered and not allow_lower:
+        raise ConfigError(
+            "refusing to lower floors without --allow-lower-floor: " + "; ".join(lowered)
+        )
+    strategies = sorted({r.strategy for r in run.rows})
+    models = sorted({r.model for r in run.rows})
+    data = {
+        "dataset": run.meta.get("dataset_name", old.get("dataset")),
+        "strategy": strategies[0] if len(strategies) == 1 else None,
+        "model": models[0] if len(models) == 1 else None,
+        "cases": len(run.rows),
+        "floors": measured,
+        "measured": {
+            "run": run.name,
+            "config": run.rows[0].config,
+            "at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "note": note,
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return data, lowered

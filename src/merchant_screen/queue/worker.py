@@ -1,0 +1,265 @@
+"""The batch worker: run queued jobs with async concurrency until stopped or drained.
+
+``serve`` (async) and ``run_worker`` (blocking) run one worker in this process:
+
+1. create the tables if needed, claim an executor id, open a ``Screener``;
+2. launch DBOS on this event loop (async workflows then run here), register the queue;
+3. start the heartbeat thread (takeover of dead workers, reconciliation);
+4. wait for SIGTERM/SIGINT, the ``stop`` event, or -- with ``drain`` -- for every job in
+   the database to have its result;
+5. stop taking work, give in-flight jobs ``grace`` seconds to finish, cancel the rest and
+   put them back on the queue (release), mark the worker stopped.
+
+A second signal skips the grace period. A worker whose heartbeat row was taken over by
+another worker (fencing) stops at once without releasing anything (the taker did).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import math
+import signal
+import time
+from collections.abc import Callable
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from dbos import DBOS, DBOSClient
+
+from merchant_screen.errors import ConfigError
+from merchant_screen.queue import ledger, workflow
+from merchant_screen.queue.engine import launch, open_client, prepare_database, register_queue
+from merchant_screen.queue.heartbeat import Heartbeat, Liveness, claim_executor, mark_state
+from merchant_screen.queue.outcome import RetryPolicy
+from merchant_screen.queue.recovery import reconcile_ended, release_pending, take_over_dead
+from merchant_screen.queue.store import connect, resolve_db_url, retry_db
+from merchant_screen.settings import Settings
+from merchant_screen.verdict import Declared, Verdict
+
+__all__ = ["WorkerOptions", "WorkerReport", "run_worker", "serve"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    """How one worker runs. ``concurrency`` None means ``Settings.worker_concurrency``."""
+
+    concurrency: int | None = None
+    drain: bool = False
+    poll_interval: float = 0.5
+    grace: float = 20.0
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    job_timeout: float = 600.0
+    liveness: Liveness = field(default_factory=Liveness)
+    reconcile_every: int = 6
+    worker_id: str | None = None
+    trace_dir: Path | None = None
+    handle_signals: bool = True
+    verbose: bool = False
+
+    def __post_init__(self) -> None:
+        if self.concurrency is not None and not 1 <= self.concurrency <= 256:
+            raise ConfigError("concurrency must be between 1 and 256")
+        if self.poll_interval <= 0 or self.grace < 0 or self.job_timeout <= 0:
+            raise ConfigError("poll interval and job timeout must be > 0, grace >= 0")
+        if self.reconcile_every < 1:
+            raise ConfigError("reconcile_every must be >= 1")
+
+
+@dataclass
+class WorkerReport:
+    """Why and how the worker stopped."""
+
+    executor_id: str
+    reason: str = "stopped"  # drained | signal | stopped | fenced
+    released: int = 0
+    seconds: float = 0.0
+
+
+def _screen_with(screener: object) -> workflow.ScreenFn:
+    from merchant_screen.api import Screener
+
+    assert isinstance(screener, Screener)
+
+    async def screen(
+        url: str, *, declared: Declared | None, trace_path: Path, run_id: str
+    ) -> Verdict:
+        return await screener.screen(url, declared=declared, trace_path=trace_path, run_id=run_id)
+
+    return screen
+
+
+class _Stopper:
+    """Collects stop requests from signals, the heartbeat thread and the drain watcher."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, external: asyncio.Event | None) -> None:
+        self.loop = loop
+        self.event = asyncio.Event()
+        self.reason = "stopped"
+        self.signals = 0
+        self._external = external
+
+    def request(self, reason: str) -> None:
+        if not self.event.is_set():
+            self.reason = reason
+        self.event.set()
+
+    def on_signal(self) -> None:
+        self.signals += 1
+        self.request("signal")
+
+    def from_thread(self, reason: str) -> Callable[[], None]:
+        return lambda: self.loop.call_soon_threadsafe(self.request, reason)
+
+    async def wait(self, engine: sa.Engine, drain: bool, poll: float) -> None:
+        waiters = [asyncio.ensure_future(self.event.wait())]
+        if self._external is not None:
+            waiters.append(asyncio.ensure_future(self._external.wait()))
+        try:
+            while True:
+                done, _ = await asyncio.wait(waiters, timeout=poll if drain else None)
+                if done:
+                    return
+                remaining = await asyncio.to_thread(retry_db, lambda: ledger.unfinished_count(engine))
+                if remaining == 0:
+                    self.request("drained")
+                    return
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+
+
+async def _stop_dbos(ctx: workflow.AttemptContext, grace: float, stopper: _Stopper) -> None:
+    """Stop dequeuing, let in-flight attempts run for up to ``grace`` seconds (a second
+    signal cuts it short), cancel the rest, then tear DBOS down."""
+    destroyer = asyncio.ensure_future(
+        asyncio.to_thread(DBOS.destroy, workflow_completion_timeout_sec=math.ceil(grace) + 2)
+    )
+    deadline = time.monotonic() + grace
+    signals = stopper.signals
+    while ctx.tasks and time.monotonic() < deadline and stopper.signals == signals:
+        await asyncio.sleep(0.05)
+    pending = list(ctx.tasks)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    await destroyer
+    # DBOS routed this loop's to_thread through its executor, which destroy shut down.
+    asyncio.get_running_loop().set_default_executor(concurrent.futures.ThreadPoolExecutor())
+
+
+def _tick(engine: sa.Engine, client: DBOSClient, me: str, options: WorkerOptions) -> Callable[[], None]:
+    count = 0
+
+    def tick() -> None:
+        nonlocal count
+        take_over_dead(engine, client, me, options.liveness)
+        count += 1
+        if count % options.reconcile_every == 0:
+            reconcile_ended(engine, client)
+
+    return tick
+
+
+def _install_signals(loop: asyncio.AbstractEventLoop, stopper: _Stopper) -> list[int]:
+    installed = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(sig, stopper.on_signal)
+            installed.append(sig)
+    return installed
+
+
+async def serve(
+    settings: Settings | None = None,
+    *,
+    db: str | None = None,
+    options: WorkerOptions | None = None,
+    screen: workflow.ScreenFn | None = None,
+    stop: asyncio.Event | None = None,
+) -> WorkerReport:
+    """Run a worker on this event loop until it is stopped or (``drain``) nothing is left."""
+    settings = settings or Settings.from_env()
+    options = options or WorkerOptions()
+    started = time.monotonic()
+    url = resolve_db_url(settings, db)
+    engine = connect(url)
+    loop = asyncio.get_running_loop()
+    stopper = _Stopper(loop, stop)
+    concurrency = options.concurrency or settings.worker_concurrency
+    installed: list[int] = []
+    client = open_client(url)
+    heartbeat: Heartbeat | None = None
+    try:
+        await asyncio.to_thread(prepare_database, url, engine)
+        me = await asyncio.to_thread(
+            claim_executor, engine, concurrency=concurrency, liveness=options.liveness,
+            explicit=options.worker_id,
+        )
+        report = WorkerReport(me)
+        async with AsyncExitStack() as stack:
+            if screen is None:
+                from merchant_screen.api import Screener
+
+                screener = await stack.enter_async_context(Screener(settings))
+                screen = _screen_with(screener)
+            ctx = workflow.AttemptContext(
+                engine=engine,
+                screen=screen,
+                executor_id=me,
+                trace_dir=options.trace_dir or settings.data_dir / "traces",
+                retry=options.retry,
+                job_timeout=options.job_timeout,
+            )
+            workflow.bind(ctx)
+            try:
+                launch(url, me, verbose=options.verbose)
+                await register_queue(concurrency, options.poll_interval)
+                heartbeat = Heartbeat(
+                    engine, me, options.liveness,
+                    on_tick=_tick(engine, client, me, options),
+                    on_fenced=stopper.from_thread("fenced"),
+                )
+                heartbeat.start()
+                if options.handle_signals:
+                    installed = _install_signals(loop, stopper)
+                await stopper.wait(engine, options.drain, options.poll_interval)
+                if stop is not None and stop.is_set():
+                    stopper.request("stopped")
+                report.reason = stopper.reason
+                heartbeat.ticks_enabled = False
+                fenced = stopper.reason == "fenced"
+                await asyncio.to_thread(mark_state, engine, me, "stopping")
+                await _stop_dbos(ctx, 0.0 if fenced else options.grace, stopper)
+                if not fenced:
+                    report.released = await asyncio.to_thread(release_pending, engine, client, me)
+            finally:
+                workflow.unbind()
+        heartbeat.stop()
+        await asyncio.to_thread(mark_state, engine, me, "stopped")
+        report.seconds = round(time.monotonic() - started, 3)
+        return report
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+        client.destroy()
+        engine.dispose()
+
+
+def run_worker(
+    settings: Settings | None = None,
+    *,
+    db: str | None = None,
+    options: WorkerOptions | None = None,
+    screen: workflow.ScreenFn | None = None,
+) -> WorkerReport:
+    """Blocking form of ``serve`` (its own event loop); the worker as a callable."""
+    return asyncio.run(serve(settings, db=db, options=options, screen=screen))
