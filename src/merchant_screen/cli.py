@@ -213,6 +213,16 @@ def demo(
     )
 
 
+def _register_subcommands() -> None:
+    from merchant_screen.evaluation.cli import calibrate_command, eval_app
+
+    app.add_typer(eval_app, name="eval")
+    app.command("calibrate")(calibrate_command)
+
+
+_register_subcommands()
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: maps ScreenError to one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -108,6 +110,36 @@ def test_find_quote_finds_any_slice_of_the_text(text: str, data: st.DataObject) 
     assert span is not None
     assert 0 <= span[0] < span[1] <= len(text)
     assert normalise_for_match(text[span[0] : span[1]]) == wanted
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), max_size=60), st.data())
+def test_find_quote_finds_any_unicode_slice(text: str, data: st.DataObject) -> None:
+    # Any slice that does not cut a character from its combining marks.
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assume(all(i == len(text) or not unicodedata.combining(text[i]) for i in (start, end)))
+    wanted = normalise_for_match(text[start:end])
+    assume(wanted)
+    span = find_quote(text[start:end], text)
+    assert span is not None
+    assert normalise_for_match(text[span[0] : span[1]]) == wanted
+
+
+def test_spacing_modifier_letters_match_alone_and_in_words() -> None:
+    # NFKC turns "\u00af" (macron) into a space plus a combining mark.
+    assert find_quote("\u00af", "0\u00af") == (1, 2)
+    assert find_quote("a\u00a8b", "x a\u00a8b y") == (2, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_finds_itself(text: str) -> None:
+    # Holds for every string, including combining marks, controls and odd whitespace.
+    assume(normalise_for_match(text))
+    span = find_quote(text, text)
+    assert span is not None
+    assert normalise_for_match(text[span[0] : span[1]]) == normalise_for_match(text)
 
 
 @settings(max_examples=200, deadline=None)

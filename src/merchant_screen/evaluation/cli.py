@@ -35,9 +35,17 @@ stderr = Console(stderr=True, highlight=False)
 RunDir = Annotated[Path, typer.Argument(help="A run folder (or its results.jsonl).")]
 
 
+def _say(text: str) -> None:
+    stderr.print(text, markup=False, soft_wrap=True)
+
+
 def _progress(event: Progress) -> None:
     row = event.row
     if row is None:
+        _say(
+            f"{event.total} cases, {event.done} already done; results in {event.out} "
+            f"(configuration {event.config})"
+        )
         return
     if row.error is not None:
         outcome = f"ERROR {row.error[:100]}"
@@ -45,11 +53,10 @@ def _progress(event: Progress) -> None:
         mark = "ok " if row.correct else "WRONG"
         outcome = f"{mark} labelled {row.expected_decision}, got {row.decision}"
     calls = int(row.usage.get("llm_calls", 0))
-    stderr.print(
+    plural = "s" if calls != 1 else ""
+    _say(
         f"[{event.done}/{event.total}] {event.case_id}: {outcome} "
-        f"({row.latency_s:.1f}s, {calls} LLM call{'s' if calls != 1 else ''})",
-        markup=False,
-        soft_wrap=True,
+        f"({row.latency_s:.1f}s, {calls} LLM call{plural})"
     )
 
 
@@ -129,12 +136,11 @@ def run_command(
     )
     outcome = asyncio.run(run_eval(dataset, settings, options, out=out, progress=_progress))
     metrics = write_report(outcome.out, outcome.rows, outcome.meta, _policy_ids(settings))
-    stderr.print(
+    _say(
         f"{outcome.ran} screened, {outcome.skipped} already done, in {outcome.seconds:.1f}s. "
-        f"Accuracy {metrics.accuracy.show()}; crawl recall {metrics.crawl_recall.show()}.",
-        markup=False,
+        f"Accuracy {metrics.accuracy.show()}; crawl recall {metrics.crawl_recall.show()}."
     )
-    stderr.print(f"report: {outcome.out / 'report.html'}", markup=False)
+    _say(f"report: {outcome.out / 'report.html'}")
     if gate is not None:
         gate_command(outcome.out, baseline=gate)
 
@@ -148,7 +154,7 @@ def report_command(run: RunDir) -> None:
     data = load_run(run)
     folder = run if run.is_dir() else run.parent
     write_report(folder, data.rows, data.meta, _policy_ids(Settings.from_env()))
-    stderr.print(f"report: {folder / 'report.html'}", markup=False)
+    _say(f"report: {folder / 'report.html'}")
 
 
 @eval_app.command("compare")
@@ -189,13 +195,13 @@ def gate_command(
     data = load_run(run)
     if update:
         _, lowered = update_baseline(baseline, data, allow_lower=allow_lower_floor, note=note)
-        stderr.print(f"floors pinned in {baseline}", markup=False)
+        _say(f"floors pinned in {baseline}")
         for line in lowered:
-            stderr.print(f"lowered {line}: say why in the commit message", markup=False)
+            _say(f"lowered {line}: say why in the commit message")
         return
     result = check_gate(data, load_baseline(baseline))
     for line in result.lines():
-        stderr.print(line, markup=False, soft_wrap=True)
+        _say(line)
     if not result.passed:
         raise typer.Exit(1)
 
@@ -225,6 +231,11 @@ def calibrate_command(
             if split is None or row.split == split:
                 merged[(row.config, row.case_id)] = row
     fit = fit_calibration(list(merged.values()), method)  # type: ignore[arg-type]
+    if len(fit.fitted_on["configs"]) > 1:
+        _say(
+            f"note: fitted across {len(fit.fitted_on['configs'])} configurations "
+            f"({', '.join(fit.fitted_on['strategies'])}); a calibrator fits one pipeline best"
+        )
     data = write_calibration(fit, out)
     sys.stdout.write(
         f"{fit.method} calibration fitted on {fit.cases} verdicts ({fit.correct} right), "

@@ -49,6 +49,7 @@ class Comparison:
     only_b: list[str]
     accuracy_a: Estimate
     accuracy_b: Estimate
+    accuracy_diff: Estimate
     a_only_right: int
     b_only_right: int
     mcnemar_p: float
@@ -77,6 +78,10 @@ def _diff(
         return None if a is None or b is None else b - a
 
     return stat
+
+
+def _share_right(rows: Sequence[ResultRow]) -> float:
+    return sum(1 for r in rows if r.correct) / len(rows) if rows else 0.0
 
 
 def _tokens(rows: Sequence[ResultRow]) -> float:
@@ -119,6 +124,7 @@ def compare_runs(a: RunData, b: RunData) -> Comparison:
         only_b=[c for c in rows_b if c not in rows_a],
         accuracy_a=_accuracy([p[0] for p in pairs]),
         accuracy_b=_accuracy([p[1] for p in pairs]),
+        accuracy_diff=paired_bootstrap(pairs, _diff(_share_right)),
         a_only_right=a_only,
         b_only_right=b_only,
         mcnemar_p=mcnemar_exact(a_only, b_only),
@@ -163,7 +169,7 @@ def comparison_markdown(c: Comparison) -> str:
         "| measure | A | B | B - A (95% paired bootstrap) |",
         "|---|---|---|---|",
         f"| decision accuracy | {c.accuracy_a.show(3)} | {c.accuracy_b.show(3)} | "
-        f"{_f((c.accuracy_b.value or 0) - (c.accuracy_a.value or 0))} |",
+        f"{_signed(c.accuracy_diff)} |",
         f"| macro-F1 | {_f(c.macro_f1_a)} | {_f(c.macro_f1_b)} | {_signed(c.macro_f1_diff)} |",
         f"| tokens per case (mean) | {c.tokens_a:.1f} | {c.tokens_b:.1f} | "
         f"{_signed(c.tokens_diff, 1)} |",

@@ -75,6 +75,15 @@ def _measured(run: RunData) -> dict[str, float | int | None]:
 
 def _identity(baseline: dict[str, Any], run: RunData) -> list[Check]:
     checks = []
+    dataset = baseline.get("dataset")
+    if dataset is not None and run.meta.get("dataset_name") is not None:
+        ran = run.meta["dataset_name"]
+        checks.append(Check("dataset", ran == dataset, f"baseline {dataset}, run {ran}"))
+    if baseline.get("cases") is not None:
+        wanted = int(baseline["cases"])
+        checks.append(
+            Check("cases", len(run.rows) >= wanted, f"{len(run.rows)} screened of {wanted}")
+        )
     for key in ("strategy", "model"):
         pinned = baseline.get(key)
         actual = {r.strategy if key == "strategy" else r.model for r in run.rows}

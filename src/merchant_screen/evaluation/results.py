@@ -26,6 +26,7 @@ __all__ = [
     "RunData",
     "append_row",
     "config_hash",
+    "drop_torn_tail",
     "latest_rows",
     "load_run",
     "read_rows",
@@ -69,7 +70,7 @@ class ResultRow(BaseModel):
     pages: int = 0
     injection_detected: bool = False
     action: str | None = None
-    usage: dict[str, float] = Field(default_factory=dict)
+    usage: dict[str, int | float] = Field(default_factory=dict)
     latency_s: float = 0.0
     extra: dict[str, Any] = Field(default_factory=dict)
     verdict: dict[str, Any] | None = None
@@ -98,6 +99,19 @@ def append_row(path: Path, row: ResultRow) -> None:
         handle.write(row.model_dump_json() + "\n")
         handle.flush()
         os.fsync(handle.fileno())
+
+
+def drop_torn_tail(path: Path) -> bool:
+    """Cut an unfinished last line (a run killed mid-write) so appends start on a fresh
+    line; every complete row ends with a newline. True if something was cut."""
+    if not path.is_file():
+        return False
+    data = path.read_bytes()
+    if not data or data.endswith(b"\n"):
+        return False
+    with path.open("r+b") as handle:
+        handle.truncate(data.rfind(b"\n") + 1)
+    return True
 
 
 def read_rows(path: Path) -> list[ResultRow]:

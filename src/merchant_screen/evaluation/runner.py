@@ -31,6 +31,7 @@ from merchant_screen.evaluation.results import (
     ResultRow,
     append_row,
     config_hash,
+    drop_torn_tail,
     latest_rows,
     read_rows,
 )
@@ -67,12 +68,15 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class Progress:
-    """One finished (or skipped) case, for progress display."""
+    """A finished case (``row`` set), or the start of a sitting (``row`` None, ``done`` the
+    cases already in the results file)."""
 
     done: int
     total: int
     case_id: str
     row: ResultRow | None
+    out: Path | None = None
+    config: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,7 @@ def _finished(results: Path, config: str) -> set[str]:
     written by another configuration (its rows would not be comparable)."""
     if not results.exists():
         return set()
+    drop_torn_tail(results)
     rows = read_rows(results)
     others = {r.config for r in rows} - {config}
     if others:
@@ -236,6 +241,8 @@ async def run_eval(
             meta_file.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
             todo = [c for c in dataset.cases if c.id not in finished]
             total, skipped = len(dataset.cases), len(dataset.cases) - len(todo)
+            if progress is not None:
+                progress(Progress(skipped, total, "", None, out, config))
             ran = await _run_all(strategy, todo, config, out, options, progress, total, skipped)
     seconds = time.monotonic() - started
     meta = _meta(previous, dataset, options, parts, config, seconds)
@@ -280,7 +287,7 @@ async def _run_all(
             state["done"] += 1
             state["ran"] += 1
             if progress is not None:
-                progress(Progress(state["done"], total, case.id, row))
+                progress(Progress(state["done"], total, case.id, row, out, config))
 
     try:
         async with asyncio.TaskGroup() as group:

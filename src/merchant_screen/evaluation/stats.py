@@ -167,12 +167,13 @@ def reliability_bins(
 def expected_calibration_error(
     confidences: Sequence[float], outcomes: Sequence[bool], bins: int = 10
 ) -> float | None:
-    """ECE: the count-weighted mean gap between confidence and accuracy over the bins."""
+    """ECE: the count-weighted mean gap between confidence and accuracy over the bins, i.e.
+    the sum over bins of |sum of confidences - number right|, divided by the total."""
     total = len(confidences)
     if total == 0:
         return None
-    gap = 0.0
-    for b in reliability_bins(confidences, outcomes, bins):
-        if b.count and b.mean_confidence is not None and b.accuracy is not None:
-            gap += b.count / total * abs(b.mean_confidence - b.accuracy)
-    return gap
+    gaps = [0.0] * bins
+    for p, ok in zip(confidences, outcomes, strict=True):
+        index = min(int(p * bins), bins - 1) if p >= 0 else 0
+        gaps[index] += p - (1.0 if ok else 0.0)
+    return sum(abs(g) for g in gaps) / total

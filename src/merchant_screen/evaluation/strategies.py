@@ -16,7 +16,7 @@ import math
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from merchant_screen.agent.adjudicate import quote_for
 from merchant_screen.agent.decide import decide, finding_confidence, overall_confidence
@@ -206,9 +206,7 @@ async def open_strategy(
             yield AgentStrategy(screener)
             return
         async with open_fetcher(settings) as fetcher:
-            strategy: Any = (
-                NaiveStrategy(screener, fetcher)
-                if name == "naive"
-                else KeywordsStrategy(screener, fetcher)
-            )
-            yield strategy
+            if name == "naive":
+                yield NaiveStrategy(screener, fetcher)
+            else:
+                yield KeywordsStrategy(screener, fetcher)

@@ -10,15 +10,20 @@ few entries that fit it. Matching rules:
 * A space or hyphen between the words of a phrase matches any run of whitespace (line breaks
   included), a hyphen, or nothing: "weed killer" finds "weed-killer" and "weedkiller". An
   apostrophe is optional; a phrase ending in a letter also matches with ``s`` or ``es``.
+* Phrases are read as a prefix tree: at one start the longest phrase on a path wins, and
+  the shorter phrases on that path are checked too. Two phrases that could match the same
+  text only by placing separators differently ("thca" and "thc-a flower") are on different
+  paths, and only one of them is reported there; spell such variants alike.
 * Within one category the longest hit wins: a hit lying inside another hit of the same
   category is dropped. So a negative term masks the positive hits it contains ("weed killer"
   hides "weed"), and "buy instagram followers" is not also counted as "instagram followers".
 
-Scores: a term found ``n`` times adds ``weight * (1 + 1/2 + ... + 1/2**(n-1))``, i.e. less than
-twice its weight however often it repeats. ``score_categories`` adds this up per category over
-the positive hits of a page. ``passages_for`` does the same per passage and then subtracts the
-weight of every distinct negative term of that category found in the same passage (never
-below zero): exclusions weigh against evidence where they stand, not page-wide.
+Scores: a term found ``n`` times adds ``weight * (1 + 1/2 + ... + 1/2**(n-1))`` (``n`` capped
+at 10), i.e. less than twice its weight however often it repeats. ``score_categories`` adds
+this up per category over the positive hits of a page. ``passages_for`` does the same per
+passage and then subtracts the weight of every distinct negative term of that category found
+in the same passage (never below zero): exclusions weigh against evidence where they stand,
+not page-wide.
 """
 
 from __future__ import annotations
@@ -44,23 +49,31 @@ __all__ = [
 ]
 
 _DECAY = 0.5
+_MAX_REPEATS = 10  # later repeats of a term add nothing (keeps rounded scores under 2x)
 _SEP, _AP = "\0sep", "\0ap"
-_ATOM_RE = {_SEP: r"(?:\s*[-‐‑–]\s*|\s+)?", _AP: r"['’]?"}
+_ATOM_RE = {_SEP: r"[\s\-‐‑–]*", _AP: r"['’]?"}
 _SEPARATORS = frozenset("-‐‑–")
 _APOSTROPHES = frozenset("'’")
 _SPACE = re.compile(r"\s+")
+_MARKER = re.compile(r"\(\?P<(\w+)>\)")
+_MARKS = re.compile("[\0\1]")
+_GAPS_AROUND = re.compile("[\\s\\-‐‑–]*\1[\\s\\-‐‑–\1]*")
 _PARSER: Any = importlib.import_module("re._parser")
 _ZERO_WIDTH = frozenset({"AT", "ASSERT", "ASSERT_NOT"})
 _REPEATS = frozenset({"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"})
 _CATEGORY_CHARS = {"CATEGORY_DIGIT": "0123456789", "CATEGORY_SPACE": " \t\n\r\f\v"}
 _FIRST_CHARS = 16  # most first characters a regex without a literal prefix is filed under
 _WIDE = "\0"  # in a prefix: "any non-ASCII character of the class"
+_GAP = "\1"  # in a prefix: "any run of whitespace and hyphens"
+_GAP_CHARS = frozenset(" \t\n\r\f\v-‐‑–" + _WIDE)
+_GAP_RUN = r"[\s\-‐‑–]*+"
 _NON_ASCII = r"[^\x00-\x7f]"
 _DIGITS = frozenset([*"0123456789", "CATEGORY_DIGIT"])
 _NUMBER_CHARS = _DIGITS | {*".,k \t\n\r\f\v-", "CATEGORY_SPACE"}  # what _NUMBER_RUN eats
 _NUMBER_RUN = r"[\d.,k\s\-]*+"
-_GATE_STRIP = "0123456789.,k \t\n\r\f\v-"
+_GATE_STRIP = "0123456789.,k \t\n\r\f\v-" + _GAP
 _PREFIX_CHARS = 8  # longest literal prefix a regex is filed under
+_GATE_CHARS = 12  # longest literal a number gate checks
 _PREFIX_SET = 48  # most literal prefixes one regex is filed under
 _PARSE_SURPRISES = (re.error, TypeError, ValueError, IndexError, AttributeError, RecursionError)
 
@@ -108,13 +121,14 @@ class Lexicon:
 
     categories: tuple[str, ...]
     pattern: re.Pattern[str]
+    groups: tuple[str, ...]  # the entry key of each capturing group of ``pattern``
     entries: Mapping[str, tuple[_Entry, ...]]
     prefixes: Mapping[str, tuple[_Prefix, ...]]
     regex_scan: re.Pattern[str] | None
     regex_single: Mapping[str, re.Pattern[str]]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Node:
     kids: dict[str, _Node] = field(default_factory=dict)
     name: str | None = None
@@ -129,6 +143,7 @@ class _Node:
 def compile_lexicon(policy: Policy) -> Lexicon:
     """Compile every category's lexicon and negative lexicon into one scanner."""
     root = _Node()
+    phrases: list[_Node] = []
     regexes: dict[str, list[_Entry]] = {}
     for category in policy.categories:
         for negative, terms in ((False, category.lexicon), (True, category.negative_lexicon)):
@@ -140,16 +155,18 @@ def compile_lexicon(policy: Policy) -> Lexicon:
                 atoms = _atoms(term.term or "")
                 node = _insert(root, atoms)
                 if node.name is None:
-                    node.name, node.source = f"t{id(node)}", _atom_regex(atoms)
+                    node.name, node.source = f"t{len(phrases)}", _atom_regex(atoms)
+                    phrases.append(node)
                 node.entries.append(entry)
     names = tuple(f"r{i}" for i in range(len(regexes)))
     entries = {n: tuple(e) for n, e in zip(names, regexes.values(), strict=True)}
     prefixes: dict[str, tuple[_Prefix, ...]] = {}
     _collect(root, (), entries, prefixes)
-    scan = "|".join(_branches(root, list(regexes))) or "(?!)"
+    scan, groups = _number_groups("|".join(_branches(root, list(regexes))) or "(?!)")
     return Lexicon(
         categories=policy.ids,
         pattern=re.compile(rf"\W(?={scan})"),
+        groups=groups,
         entries=entries,
         prefixes=prefixes,
         regex_scan=re.compile("|".join(_branches(_Node(), list(regexes)))) if names else None,
@@ -270,10 +287,11 @@ def _line_end(text: str, position: int) -> int:
 def _resolve(lexicon: Lexicon, low: str, start: int, match: re.Match[str]) -> list[_Found]:
     """Every entry that matches at ``start``, where ``match`` found the first: the longest
     phrase, the shorter phrases it begins with, and each matching regex."""
-    name = match.lastgroup
+    group = match.lastindex or 0
+    name = lexicon.groups[group - 1] if group else ""
     found: list[_Found] = []
-    if name is not None and name.startswith("t"):
-        found.append((lexicon.entries[name], match.end(name)))
+    if name.startswith("t"):
+        found.append((lexicon.entries[name], match.end(group)))
         for pattern, entries in lexicon.prefixes.get(name, ()):
             shorter = pattern.match(low, start)
             if shorter:
@@ -312,7 +330,7 @@ def _term_counts(hits: Iterable[Hit]) -> dict[tuple[str, str], tuple[float, int]
 
 
 def _diminishing(weight: float, count: int) -> float:
-    return weight * (1 - _DECAY**count) / (1 - _DECAY)
+    return weight * (1 - _DECAY ** min(count, _MAX_REPEATS)) / (1 - _DECAY)
 
 
 def _lower(text: str) -> str:
@@ -349,12 +367,12 @@ def _branches(root: _Node, regexes: list[str]) -> list[str]:
             node.gate |= gate
     branches = []
     for char in sorted(set(root.kids) | set(hooks.kids)):
-        options = [_emit(root.kids[char], char)] if char in root.kids else []
-        if char in hooks.kids:
-            options.append(_emit_hooks(hooks.kids[char], 1))
+        # One flat set of alternatives, phrases first, so each is picked by its first character.
+        options = _emit(root.kids[char], char) if char in root.kids else []
+        options += _emit_hooks(hooks.kids[char], 1) if char in hooks.kids else []
         branches.append(re.escape(char) + _group(options))
     if wide.hooks or wide.gated:
-        branches.append(_NON_ASCII + _emit_hooks(wide, 1))
+        branches.append(_NON_ASCII + _group(_emit_hooks(wide, 1)))
     return branches + unfiled
 
 
@@ -368,11 +386,23 @@ def _filing(regex: str) -> tuple[set[str] | None, bool, set[str]]:
         return None, False, set()
     if "" in found or len(found) > _PREFIX_SET:
         return None, False, set()
-    starts = {prefix.split(_WIDE)[0] for prefix in found}
+    starts = {_MARKS.split(prefix)[0] for prefix in found}
     non_ascii = "" in starts
-    starts.discard("")
+    starts = {s for s in starts if s and not any(o != s and s.startswith(o) for o in starts if o)}
     gate = _number_gate(regex) if all(len(s) == 1 for s in starts) else set()
     return starts, non_ascii, gate
+
+
+def _number_groups(pattern: str) -> tuple[str, tuple[str, ...]]:
+    """Turn the ``(?P<key>)`` markers into plain groups (a much smaller pattern to compile)
+    and list their keys in group order. Regex entries contain no ``(?P`` (validated)."""
+    keys: list[str] = []
+
+    def plain(marker: re.Match[str]) -> str:
+        keys.append(marker[1])
+        return "()"
+
+    return _MARKER.sub(plain, pattern), tuple(keys)
 
 
 def _regex_branch(regex: str, name: str) -> str:
@@ -381,12 +411,24 @@ def _regex_branch(regex: str, name: str) -> str:
 
 def _look_back(alternatives: list[str], width: int, gate: set[str] | None = None) -> str:
     """After ``width`` consumed characters, match the alternatives from where they began;
-    with a ``gate``, only if the rest of a number and the first character of one of its
-    literals come next."""
-    ahead = ""
-    if gate:
-        ahead = "(?=" + _NUMBER_RUN + "[" + "".join(sorted({re.escape(g[0]) for g in gate})) + "])"
+    with a ``gate``, only if the rest of a number and one of the gate's literals come next."""
+    ahead = f"(?={_NUMBER_RUN}{_literal_tree(gate)})" if gate else ""
     return ahead + r"(?<=(?=" + "|".join(alternatives) + rf")[\s\S]{{{width}}})"
+
+
+def _literal_tree(literals: set[str]) -> str:
+    """A regex matching any of ``literals``, shared prefixes factored out."""
+    root = _Node()
+    for literal in literals:
+        _insert(root, tuple(literal)).name = ""
+    return _emit_literals(root)
+
+
+def _emit_literals(node: _Node) -> str:
+    if node.name is not None:
+        return ""  # a shorter literal already suffices
+    kids = sorted(node.kids.items())
+    return _group([(_GAP_RUN if a == _GAP else re.escape(a)) + _emit_literals(k) for a, k in kids])
 
 
 def _group(options: list[str]) -> str:
@@ -421,21 +463,23 @@ def _insert(root: _Node, atoms: tuple[str, ...]) -> _Node:
     return node
 
 
-def _emit(node: _Node, atom: str) -> str:
-    """The phrase tree below ``node``: longer phrases first, then the phrase ending here."""
-    parts = [(_ATOM_RE.get(a) or re.escape(a)) + _emit(kid, a) for a, kid in node.kids.items()]
+def _emit(node: _Node, atom: str) -> list[str]:
+    """The phrase tree below ``node`` as alternatives: longer phrases first, then the phrase
+    ending here."""
+    parts = [(_ATOM_RE.get(a) or re.escape(a)) + _group(_emit(k, a)) for a, k in node.kids.items()]
     if node.name is not None:
         parts.append(f"{_plural(atom)}(?P<{node.name}>)(?!\\w)")
-    return _group(parts)
+    return parts
 
 
-def _emit_hooks(node: _Node, depth: int) -> str:
-    parts = [re.escape(a) + _emit_hooks(kid, depth + 1) for a, kid in node.kids.items()]
+def _emit_hooks(node: _Node, depth: int) -> list[str]:
+    """The regex-prefix tree below ``node`` as alternatives."""
+    parts = [re.escape(a) + _group(_emit_hooks(k, depth + 1)) for a, k in node.kids.items()]
     if node.hooks:
         parts.append(_look_back(node.hooks, depth))
     if node.gated:
         parts.append(_look_back(node.gated, depth, node.gate))
-    return _group(parts)
+    return parts
 
 
 def _collect(
@@ -455,38 +499,54 @@ def _collect(
         _collect(kid, above, entries, prefixes)
 
 
-def _prefixes(sequence: list[Any], budget: int) -> set[str]:
+def _prefixes(sequence: list[Any], budget: int, start: bool = True, gaps: bool = False) -> set[str]:
     """Literal strings one of which starts every match of a parsed sequence (``""`` if some
     match may start otherwise). ``_WIDE`` ends a prefix whose next character may be any
-    non-ASCII character of a class such as ``\\d``. Reads the parse tree of CPython's private
-    ``re._parser``; a shape it does not know just gives ``""``."""
+    non-ASCII character of a class such as ``\\d``; with ``gaps``, ``_GAP`` stands for a run of
+    whitespace and hyphens inside a prefix instead of ending it. Reads the parse tree of
+    CPython's private ``re._parser``; a shape it does not know just gives ``""``."""
     if not sequence or budget == 0:
         return {""}
     (op, value), rest = sequence[0], sequence[1:]
     kind = str(op)
+    if gaps and not start and _only_gap(op, value):
+        return {_GAP + tail for tail in _prefixes(rest, budget - 1, False, gaps)}
     if kind in {"LITERAL", "IN"}:
         chars = _class_chars([(op, value)] if kind == "LITERAL" else value)
-        if chars is None:
-            return {""}
+        if chars is None or (not start and (len(chars) > 4 or _WIDE in chars)):
+            return {""}  # a prefix ends before a wide class
         if len(chars) > 4 or _WIDE in chars:
-            return set(chars)  # one character, then stop: the set would grow too fast
-        tails = _prefixes(rest, budget - 1)
+            return set(chars)  # a wide first class: one character, then stop
+        tails = _prefixes(rest, budget - 1, False, gaps)
         return {char + tail for char in chars for tail in tails}
     if kind in _ZERO_WIDTH:
-        return _prefixes(rest, budget)
+        return _prefixes(rest, budget, start, gaps)
     if kind == "SUBPATTERN" and not value[1]:
-        return _prefixes(list(value[3]) + rest, budget)
+        return _prefixes(list(value[3]) + rest, budget, start, gaps)
     if kind == "BRANCH":
         found: set[str] = set()
         for branch in value[1]:
-            found |= _prefixes(list(branch) + rest, budget)
+            found |= _prefixes(list(branch) + rest, budget, start, gaps)
             if len(found) > _PREFIX_SET:
                 return {""}
         return found
     if kind in _REPEATS:
         once = list(value[2]) + rest if value[1] == 1 else list(value[2])
-        return _prefixes(once, budget) | (_prefixes(rest, budget) if value[0] == 0 else set())
+        skipped = _prefixes(rest, budget, start, gaps) if value[0] == 0 else set()
+        return _prefixes(once, budget, start, gaps) | skipped
     return {""}
+
+
+def _only_gap(op: Any, value: Any) -> bool:
+    """Whether a parsed element only matches whitespace and hyphens (``\\s+``, ``[\\s-]?``)."""
+    kind = str(op)
+    if kind in _REPEATS and len(value[2]) == 1:
+        op, value = value[2][0]
+        kind = str(op)
+    if kind not in {"LITERAL", "IN"}:
+        return False
+    chars = _class_chars([(op, value)] if kind == "LITERAL" else value)
+    return bool(chars) and set(chars or "") <= _GAP_CHARS
 
 
 def _class_chars(items: list[Any]) -> str | None:
@@ -520,11 +580,14 @@ def _number_gate(regex: str) -> set[str]:
         index = 1
         while index < len(sequence) and _only(sequence[index], _NUMBER_CHARS):
             index += 1
-        found = _prefixes(sequence[index:], _PREFIX_CHARS)
+        found = _prefixes(sequence[index:], _GATE_CHARS, False, gaps=True)
+        if "" in found or len(found) > _PREFIX_SET:
+            found = _prefixes(sequence[index:], _GATE_CHARS, False, gaps=False)
     except _PARSE_SURPRISES:  # an unknown parse shape only costs speed
         return set()
-    # The gate eats every number character possessively, so a literal starts after them.
-    found = {literal.lstrip(_GATE_STRIP) for literal in found}
+    # The gate eats number characters and gaps possessively, so a literal never starts or
+    # ends with them, and gap characters next to a gap belong to it.
+    found = {_GAPS_AROUND.sub(_GAP, literal).lstrip(_GATE_STRIP).rstrip(_GAP) for literal in found}
     return set() if "" in found or len(found) > _PREFIX_SET else found
 
 

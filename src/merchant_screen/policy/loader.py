@@ -42,9 +42,10 @@ def parse_policy(raw: bytes, *, source: str = "<bytes>") -> Policy:
     try:
         return Policy.from_source(data, raw)
     except ValidationError as exc:
-        problems = [_describe(err) for err in exc.errors()]
+        errors = exc.errors()
+        problems = [_describe(err) for err in errors if not _echo(err, errors)]
         # Field errors stop pydantic before the model-level duplicate-id check runs.
-        if any(err["loc"] for err in exc.errors()):
+        if any(err["loc"] for err in errors):
             problems.extend(_raw_duplicates(data.get("categories")))
         raise PolicyError(f"policy {source} is invalid: {_join(problems)}") from None
 
@@ -87,6 +88,14 @@ def _describe(err: Any) -> str:
     if err["type"] in _SHOW_INPUT and isinstance(value, str | int | float):
         message += f", got {value!r}"
     return f"{where}: {message}" if where else message
+
+
+def _echo(err: Any, errors: list[Any]) -> bool:
+    """A "too short" list error that only repeats the failure of its own items."""
+    loc = err["loc"]
+    return err["type"] == "too_short" and any(
+        len(other["loc"]) > len(loc) and other["loc"][: len(loc)] == loc for other in errors
+    )
 
 
 def _location(loc: tuple[int | str, ...]) -> str:

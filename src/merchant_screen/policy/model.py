@@ -120,7 +120,7 @@ class LexiconTerm(_Frozen):
             re.compile(rf"\b(?=(?:{value})(?!\w))")
         except re.error as exc:
             raise ValueError(f"invalid regex {value!r}: {exc}") from None
-        if compiled.groups:
+        if compiled.groups or "(?P" in value:
             raise ValueError(f"regex {value!r} has capturing groups; use (?:...)")
         if _UPPER_OUTSIDE_ESCAPES.search(_ESCAPE.sub("", value)):
             raise ValueError(f"regex {value!r} must be lowercase (it runs on lowercased text)")

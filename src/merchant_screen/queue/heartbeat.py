@@ -36,6 +36,7 @@ __all__ = [
     "beat",
     "claim_executor",
     "finish_takeover",
+    "list_workers",
     "mark_state",
     "pid_alive",
     "stale_workers",
@@ -71,8 +72,9 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def _adoptable(row: Any, host: str, age: float, liveness: Liveness,
-               alive: Callable[[int], bool]) -> bool:
+def _adoptable(
+    row: Any, host: str, age: float, liveness: Liveness, alive: Callable[[int], bool]
+) -> bool:
     if row.state in ("stopped", "dead"):
         return True
     if row.state == "taking":
@@ -98,8 +100,16 @@ def claim_executor(
     now = db_now(engine)
     candidates = [explicit] if explicit else [f"{host}-{n}" for n in range(MAX_SLOTS)]
     for executor_id in candidates:
-        values = {"host": host, "pid": pid, "state": "alive", "concurrency": concurrency,
-                  "started_at": now, "heartbeat_at": now, "taken_by": None, "taken_at": None}
+        values = {
+            "host": host,
+            "pid": pid,
+            "state": "alive",
+            "concurrency": concurrency,
+            "started_at": now,
+            "heartbeat_at": now,
+            "taken_by": None,
+            "taken_at": None,
+        }
         with transaction(engine) as conn:
             row = conn.execute(
                 sa.select(workers, (now - workers.c.heartbeat_at).label("age")).where(
@@ -155,8 +165,9 @@ def mark_state(engine: sa.Engine, executor_id: str, state: str) -> None:
 def _stale(engine: sa.Engine, dead_after: float) -> sa.ColumnElement[bool]:
     now = db_now(engine)
     return sa.or_(
-        sa.and_(workers.c.state.in_(("alive", "stopping")),
-                workers.c.heartbeat_at < now - dead_after),
+        sa.and_(
+            workers.c.state.in_(("alive", "stopping")), workers.c.heartbeat_at < now - dead_after
+        ),
         sa.and_(workers.c.state == "taking", workers.c.taken_at < now - dead_after),
     )
 
@@ -231,3 +242,25 @@ class Heartbeat(threading.Thread):
                     self._on_tick()
                 except Exception as exc:
                     log.warning("takeover check failed: %s", exc)
+
+
+def list_workers(engine: sa.Engine) -> list[dict[str, Any]]:
+    """Workers that have not stopped, with seconds since their last heartbeat."""
+    now = db_now(engine)
+    query = (
+        sa.select(
+            workers.c.executor_id,
+            workers.c.host,
+            workers.c.pid,
+            workers.c.state,
+            workers.c.concurrency,
+            (now - workers.c.heartbeat_at).label("heartbeat_age"),
+        )
+        .where(workers.c.state.in_(("alive", "stopping", "taking")))
+        .order_by(workers.c.executor_id)
+    )
+    with transaction(engine, readonly=True) as conn:
+        rows = [dict(row._mapping) for row in conn.execute(query)]
+    for row in rows:
+        row["heartbeat_age"] = round(float(row["heartbeat_age"]), 1)
+    return rows

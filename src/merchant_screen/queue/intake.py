@@ -96,7 +96,7 @@ def _decode(path: Path) -> str:
 
 
 def _csv_rows(path: Path, text: str) -> list[tuple[int, dict[str, Any]]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     header: list[str] | None = None
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
@@ -187,7 +187,9 @@ def plan_jobs(rows: Iterable[tuple[int, Mapping[str, Any]]]) -> Plan:
     for line, row in rows:
         checked = _check_row(line, row)
         if checked.merchant_id in first_line:
-            plan.duplicates.append(Duplicate(checked.merchant_id, line, first_line[checked.merchant_id]))
+            plan.duplicates.append(
+                Duplicate(checked.merchant_id, line, first_line[checked.merchant_id])
+            )
             continue
         first_line[checked.merchant_id] = line
         if isinstance(checked, ValidJob):

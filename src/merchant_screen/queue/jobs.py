@@ -57,10 +57,14 @@ class SubmitSummary:
             "batch": self.batch,
             "rows": self.rows,
             "queued": self.queued,
-            "invalid": [{"line": r.line, "merchant_id": r.merchant_id, "reason": r.reason}
-                        for r in self.invalid],
-            "duplicates": [{"line": d.line, "merchant_id": d.merchant_id,
-                            "first_line": d.first_line} for d in self.duplicates],
+            "invalid": [
+                {"line": r.line, "merchant_id": r.merchant_id, "reason": r.reason}
+                for r in self.invalid
+            ],
+            "duplicates": [
+                {"line": d.line, "merchant_id": d.merchant_id, "first_line": d.first_line}
+                for d in self.duplicates
+            ],
             "already_submitted": self.already_submitted,
         }
 
@@ -73,6 +77,7 @@ class RetrySummary:
 
 def _job_row(batch: str, item: ValidJob | InvalidRow, now: float) -> dict[str, Any]:
     valid = isinstance(item, ValidJob)
+    reason = item.reason if isinstance(item, InvalidRow) else None
     return {
         "batch": batch,
         "merchant_id": item.merchant_id,
@@ -84,8 +89,8 @@ def _job_row(batch: str, item: ValidJob | InvalidRow, now: float) -> dict[str, A
         "domain": item.domain if isinstance(item, ValidJob) else None,
         "status": "queued" if valid else "finished",
         "attempts": 0,
-        "last_error": None if valid else f"invalid input: {item.reason}",
-        "invalid_reason": None if isinstance(item, ValidJob) else item.reason,
+        "last_error": f"invalid input: {reason}" if reason else None,
+        "invalid_reason": reason,
         "workflow_id": None,
         "submitted_at": now,
         "enqueued_at": now if valid else None,
@@ -129,8 +134,9 @@ def submit(
     try:
         prepare_database(url, engine)
         now = time.time()
-        items: list[ValidJob | InvalidRow] = sorted([*plan.valid, *plan.invalid],
-                                                    key=lambda i: i.line)
+        items: list[ValidJob | InvalidRow] = sorted(
+            [*plan.valid, *plan.invalid], key=lambda i: i.line
+        )
         with transaction(engine) as conn:
             for item in items:
                 row = _job_row(batch, item, now)
@@ -138,7 +144,7 @@ def submit(
                     args = _args(batch, item, 1, now)
                     row["workflow_id"] = args.workflow_id
                 inserted = conn.execute(insert_ignoring_conflicts(engine, jobs).values(row))
-                if inserted.rowcount != 1:
+                if inserted.first() is None:
                     summary.already_submitted += 1
                     continue
                 if isinstance(item, ValidJob):
@@ -147,8 +153,13 @@ def submit(
                 else:
                     summary.invalid.append(item)
                     record = ResultRecord(
-                        batch=batch, merchant_id=item.merchant_id, generation=1, url=item.url,
-                        status="failed", attempts=0, finished_at=now,
+                        batch=batch,
+                        merchant_id=item.merchant_id,
+                        generation=1,
+                        url=item.url,
+                        status="failed",
+                        attempts=0,
+                        finished_at=now,
                         error=f"invalid input: {item.reason}",
                     )
                     conn.execute(sa.insert(results).values(record.row()))
@@ -190,8 +201,12 @@ def retry_failed(
         with transaction(engine) as conn:
             query = (
                 sa.select(jobs)
-                .join(results, sa.and_(results.c.batch == jobs.c.batch,
-                                       results.c.merchant_id == jobs.c.merchant_id))
+                .join(
+                    results,
+                    sa.and_(
+                        results.c.batch == jobs.c.batch, results.c.merchant_id == jobs.c.merchant_id
+                    ),
+                )
                 .where(results.c.status.in_(("failed", "dead")))
             )
             if batch is not None:
@@ -200,16 +215,36 @@ def retry_failed(
                 if job.invalid_reason is not None:
                     summary.skipped_invalid += 1
                     continue
-                valid = ValidJob(job.merchant_id, job.url, job.domain, job.line or 0,
-                                 job.declared_name or "", job.declared_description or "")
+                valid = ValidJob(
+                    job.merchant_id,
+                    job.url,
+                    job.domain,
+                    job.line or 0,
+                    job.declared_name or "",
+                    job.declared_description or "",
+                )
                 args = _args(job.batch, valid, int(job.generation) + 1, now)
                 key = sa.and_(jobs.c.batch == job.batch, jobs.c.merchant_id == job.merchant_id)
-                conn.execute(sa.delete(results).where(
-                    results.c.batch == job.batch, results.c.merchant_id == job.merchant_id))
-                conn.execute(sa.update(jobs).where(key).values(
-                    generation=args.generation, status="queued", attempts=0, last_error=None,
-                    workflow_id=args.workflow_id, executor_id=None, enqueued_at=now,
-                    started_at=None, updated_at=now))
+                conn.execute(
+                    sa.delete(results).where(
+                        results.c.batch == job.batch, results.c.merchant_id == job.merchant_id
+                    )
+                )
+                conn.execute(
+                    sa.update(jobs)
+                    .where(key)
+                    .values(
+                        generation=args.generation,
+                        status="queued",
+                        attempts=0,
+                        last_error=None,
+                        workflow_id=args.workflow_id,
+                        executor_id=None,
+                        enqueued_at=now,
+                        started_at=None,
+                        updated_at=now,
+                    )
+                )
                 client.enqueue_in_transaction(conn, enqueue_options(args), args.to_json())
                 summary.requeued += 1
     finally:

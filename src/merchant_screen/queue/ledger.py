@@ -38,10 +38,10 @@ def _key(batch: str, merchant_id: str) -> sa.ColumnElement[bool]:
 
 
 def insert_ignoring_conflicts(engine: sa.Engine, table: sa.Table) -> Any:
-    """``INSERT ... ON CONFLICT DO NOTHING`` in the engine's dialect."""
-    if engine.dialect.name == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
-    return postgresql.insert(table).on_conflict_do_nothing()
+    """``INSERT ... ON CONFLICT DO NOTHING RETURNING 1`` in the engine's dialect: a row
+    comes back only when the insert happened (``rowcount`` is not reliable for inserts)."""
+    dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
+    return dialect.insert(table).on_conflict_do_nothing().returning(sa.literal(1))
 
 
 def start_attempt(engine: sa.Engine, job: JobArgs, executor_id: str, now: float) -> bool:
@@ -87,7 +87,8 @@ def write_result(engine: sa.Engine, record: ResultRecord) -> bool:
         generation = conn.execute(query).scalar_one_or_none()
         if generation != record.generation:
             return False
-        inserted = conn.execute(insert_ignoring_conflicts(engine, results).values(record.row()))
+        statement = insert_ignoring_conflicts(engine, results).values(record.row())
+        wrote = conn.execute(statement).first() is not None
         conn.execute(
             sa.update(jobs)
             .where(_key(record.batch, record.merchant_id))
@@ -98,7 +99,7 @@ def write_result(engine: sa.Engine, record: ResultRecord) -> bool:
                 updated_at=record.finished_at,
             )
         )
-        return inserted.rowcount == 1
+        return wrote
 
 
 def release_jobs(engine: sa.Engine, executor_id: str, now: float) -> int:

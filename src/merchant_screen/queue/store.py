@@ -33,19 +33,19 @@ from merchant_screen.settings import Settings
 
 __all__ = [
     "DEFAULT_DB_FILE",
-    "jobs",
-    "metadata",
-    "results",
-    "workers",
     "connect",
     "create_tables",
     "db_now",
     "describe_db",
     "is_sqlite",
+    "jobs",
+    "metadata",
     "resolve_db_url",
+    "results",
     "retry_db",
     "sqlite_path",
     "transaction",
+    "workers",
 ]
 
 DEFAULT_DB_FILE = "queue.sqlite"
@@ -128,8 +128,10 @@ def resolve_db_url(settings: Settings, db: str | None = None) -> str:
     try:
         url = make_url(raw)
     except ArgumentError:
-        raise ConfigError(f"invalid database URL {raw[:80]!r}: expected sqlite:///PATH or "
-                          "postgresql://USER@HOST/DB") from None
+        raise ConfigError(
+            f"invalid database URL {raw[:80]!r}: expected sqlite:///PATH or "
+            "postgresql://USER@HOST/DB"
+        ) from None
     backend = url.get_backend_name()
     if backend == "sqlite":
         if not url.database or url.database == ":memory:":
@@ -212,9 +214,7 @@ def create_tables(engine: sa.Engine) -> None:
             raw.close()
 
 
-def retry_db(
-    action: Callable[[], T], *, attempts: int = 4, first_wait: float = 0.5
-) -> T:
+def retry_db(action: Callable[[], T], *, attempts: int = 4, first_wait: float = 0.5) -> T:
     """Run ``action``, retrying database connection trouble with backoff (Postgres restarts,
     a full connection pool, a locked SQLite file past its busy timeout)."""
     for attempt in range(1, attempts + 1):

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from dbos import DBOS, DBOSClient
@@ -102,7 +103,7 @@ class _Stopper:
         self.loop = loop
         self.event = asyncio.Event()
         self.reason = "stopped"
-        self.signals = 0
+        self.hurry = asyncio.Event()
         self._external = external
 
     def request(self, reason: str) -> None:
@@ -111,11 +112,15 @@ class _Stopper:
         self.event.set()
 
     def on_signal(self) -> None:
-        self.signals += 1
+        if self.event.is_set():
+            self.hurry.set()  # a second signal: no more grace
         self.request("signal")
 
     def from_thread(self, reason: str) -> Callable[[], None]:
-        return lambda: self.loop.call_soon_threadsafe(self.request, reason)
+        def request() -> None:
+            self.loop.call_soon_threadsafe(self.request, reason)
+
+        return request
 
     async def wait(self, engine: sa.Engine, drain: bool, poll: float) -> None:
         waiters = [asyncio.ensure_future(self.event.wait())]
@@ -123,10 +128,14 @@ class _Stopper:
             waiters.append(asyncio.ensure_future(self._external.wait()))
         try:
             while True:
-                done, _ = await asyncio.wait(waiters, timeout=poll if drain else None)
+                done, _ = await asyncio.wait(
+                    waiters, timeout=poll if drain else None, return_when=asyncio.FIRST_COMPLETED
+                )
                 if done:
                     return
-                remaining = await asyncio.to_thread(retry_db, lambda: ledger.unfinished_count(engine))
+                remaining = await asyncio.to_thread(
+                    retry_db, lambda: ledger.unfinished_count(engine)
+                )
                 if remaining == 0:
                     self.request("drained")
                     return
@@ -135,26 +144,44 @@ class _Stopper:
                 waiter.cancel()
 
 
-async def _stop_dbos(ctx: workflow.AttemptContext, grace: float, stopper: _Stopper) -> None:
-    """Stop dequeuing, let in-flight attempts run for up to ``grace`` seconds (a second
-    signal cuts it short), cancel the rest, then tear DBOS down."""
-    destroyer = asyncio.ensure_future(
-        asyncio.to_thread(DBOS.destroy, workflow_completion_timeout_sec=math.ceil(grace) + 2)
-    )
-    deadline = time.monotonic() + grace
-    signals = stopper.signals
-    while ctx.tasks and time.monotonic() < deadline and stopper.signals == signals:
-        await asyncio.sleep(0.05)
-    pending = list(ctx.tasks)
+async def _cancel(tasks: set[asyncio.Task[Any]]) -> None:
+    pending = list(tasks)
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
-    await destroyer
+
+
+async def _stop_dbos(ctx: workflow.AttemptContext, grace: float, stopper: _Stopper) -> None:
+    """Stop dequeuing, let in-flight attempts run for up to ``grace`` seconds (a second
+    signal cuts it short), cancel the rest, then tear DBOS down. Cancelled attempts stay
+    PENDING under this executor; ``release_pending`` puts them back on the queue."""
+    if grace <= 0 or not ctx.tasks:
+        # DBOS's own wait polls once a second: skip it when there is nothing to wait for.
+        await _cancel(ctx.tasks)
+        await asyncio.to_thread(DBOS.destroy, workflow_completion_timeout_sec=0)
+    else:
+        destroyer = asyncio.ensure_future(
+            asyncio.to_thread(DBOS.destroy, workflow_completion_timeout_sec=math.ceil(grace) + 2)
+        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while ctx.tasks and not stopper.hurry.is_set() and loop.time() < deadline:
+            hurry = asyncio.ensure_future(stopper.hurry.wait())
+            await asyncio.wait(
+                [*ctx.tasks, hurry],
+                timeout=deadline - loop.time(),
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            hurry.cancel()
+        await _cancel(ctx.tasks)
+        await destroyer
     # DBOS routed this loop's to_thread through its executor, which destroy shut down.
     asyncio.get_running_loop().set_default_executor(concurrent.futures.ThreadPoolExecutor())
 
 
-def _tick(engine: sa.Engine, client: DBOSClient, me: str, options: WorkerOptions) -> Callable[[], None]:
+def _tick(
+    engine: sa.Engine, client: DBOSClient, me: str, options: WorkerOptions
+) -> Callable[[], None]:
     count = 0
 
     def tick() -> None:
@@ -168,7 +195,7 @@ def _tick(engine: sa.Engine, client: DBOSClient, me: str, options: WorkerOptions
 
 
 def _install_signals(loop: asyncio.AbstractEventLoop, stopper: _Stopper) -> list[int]:
-    installed = []
+    installed: list[int] = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
             loop.add_signal_handler(sig, stopper.on_signal)
@@ -199,7 +226,10 @@ async def serve(
     try:
         await asyncio.to_thread(prepare_database, url, engine)
         me = await asyncio.to_thread(
-            claim_executor, engine, concurrency=concurrency, liveness=options.liveness,
+            claim_executor,
+            engine,
+            concurrency=concurrency,
+            liveness=options.liveness,
             explicit=options.worker_id,
         )
         report = WorkerReport(me)
@@ -222,7 +252,9 @@ async def serve(
                 launch(url, me, verbose=options.verbose)
                 await register_queue(concurrency, options.poll_interval)
                 heartbeat = Heartbeat(
-                    engine, me, options.liveness,
+                    engine,
+                    me,
+                    options.liveness,
                     on_tick=_tick(engine, client, me, options),
                     on_fenced=stopper.from_thread("fenced"),
                 )

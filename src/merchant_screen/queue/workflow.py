@@ -83,8 +83,13 @@ def _context() -> AttemptContext:
 
 
 def _record(
-    ctx: AttemptContext, job: JobArgs, status: str, outcome: Outcome, timings: dict[str, float],
-    run_id: str, trace_path: Path,
+    ctx: AttemptContext,
+    job: JobArgs,
+    status: str,
+    outcome: Outcome,
+    timings: dict[str, float],
+    run_id: str,
+    trace_path: Path,
 ) -> ResultRecord:
     verdict = outcome.verdict
     return ResultRecord(
@@ -134,8 +139,12 @@ async def execute_attempt(ctx: AttemptContext, job: JobArgs) -> dict[str, Any]:
         await asyncio.to_thread(
             retry_db, lambda: ledger.defer_attempt(ctx.engine, job, error, finished)
         )
-        return {"status": "retry", "error": error, "wait": wait,
-                "next": job.next_attempt(finished + wait).to_json()}
+        return {
+            "status": "retry",
+            "error": error,
+            "wait": wait,
+            "next": job.next_attempt(finished + wait).to_json(),
+        }
     timings = {
         "queue_s": round(max(started - job.enqueued_at, 0.0), 3),
         "job_s": round(finished - started, 3),

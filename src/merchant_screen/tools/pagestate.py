@@ -1,9 +1,11 @@
 """Decide from a page's content whether it is real content or a wall / placeholder.
 
 Every rule pairs a signal (a phrase, a widget, a form) with a limit on how much other
-visible text the page has, so a real shop page that merely mentions "coming soon", has a
-"Log in" link, a newsletter form, a cookie banner or an age pop-up over its catalogue
-stays ``ok``. Rules run in a fixed order; the first that fires wins.
+visible text the page has (and, for login walls and placeholders, on how many of its own
+pages it links to), so a real shop page that merely mentions "coming soon", has a "Log in"
+link or box, a newsletter form, a cookie banner or an age pop-up over its catalogue stays
+``ok``. Rules run in a fixed order (bot wall, parked, under construction, login wall, age
+gate, script app, empty); the first that fires wins.
 """
 
 from __future__ import annotations

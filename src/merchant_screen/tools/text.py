@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from collections.abc import Iterator
 from functools import lru_cache
 
 __all__ = ["collapse_ws", "find_quote", "guess_language", "normalise_for_match"]
@@ -34,78 +36,97 @@ def collapse_ws(s: str) -> str:
 
 
 def _fold(segment: str) -> str:
-    """Normalise one segment (a starter and its combining marks); whitespace becomes ' '."""
+    """Normalise one segment (a character and its combining marks); whitespace becomes ' '."""
     if segment.isascii():
-        folded = segment.lower()
-    else:
-        folded = unicodedata.normalize("NFKC", segment)
-        folded = unicodedata.normalize("NFKC", folded.casefold()).translate(_TRANSLATION)
-    if folded.isspace():
-        return " "
+        return segment.lower()
+    folded = unicodedata.normalize("NFKC", segment)
+    folded = unicodedata.normalize("NFKC", folded.casefold()).translate(_TRANSLATION)
     if any(c.isspace() for c in folded):
-        return "".join(" " if c.isspace() else c for c in folded)
+        # e.g. NFKC("¯") is " " + U+0304: keep inner spaces, drop edge ones so that the
+        # character normalises the same alone (as a quote) and inside a word (on the page)
+        folded = "".join(" " if c.isspace() else c for c in folded)
+        return folded.strip(" ") or " "
     return folded
+
+
+def _segments(run: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each character of ``run`` together with its combining marks."""
+    seg_start = 0
+    for i in range(1, len(run)):
+        if run[i].isascii() or not unicodedata.combining(run[i]):
+            yield seg_start, i
+            seg_start = i
+    if run:
+        yield seg_start, len(run)
+
+
+def _fold_word(word: str) -> str:
+    if word.isascii():
+        return word.lower()
+    return "".join(_fold(word[start:end]) for start, end in _segments(word))
+
+
+@lru_cache(maxsize=256)
+def normalise_for_match(s: str) -> str:
+    """NFKC + casefold; straight quotes, '-' for dashes, '...' for the ellipsis,
+    invisible characters dropped, whitespace (incl. no-break space) collapsed."""
+    if s.isascii():
+        return " ".join(s.lower().split())
+    return " ".join(" ".join(_fold_word(word) for word in s.split()).split())
+
+
+class _Builder:
+    """Normalised text plus, per output character, the original [start, end) it came from.
+
+    It emits exactly what :func:`normalise_for_match` returns (same folding, same collapse).
+    """
+
+    __slots__ = ("ends", "last", "parts", "starts")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.starts = array("q")
+        self.ends = array("q")
+        self.last = " "  # the previous output character; " " also drops leading spaces
+
+    def add(self, text: str, start: int, end: int) -> None:
+        for ch in text:
+            if ch == " " and self.last == " ":
+                continue
+            self.parts.append(ch)
+            self.starts.append(start)
+            self.ends.append(end)
+            self.last = ch
+
+    def add_ascii_word(self, word: str, start: int) -> None:
+        self.parts.append(word.lower())
+        self.starts.extend(range(start, start + len(word)))
+        self.ends.extend(range(start + 1, start + len(word) + 1))
+        self.last = word[-1]
 
 
 _WORD = re.compile(r"\S+")
 
 
-def _append_segments(run: str, offset: int, state: _Builder) -> None:
-    """Fold a non-ASCII run segment by segment (a character plus its combining marks)."""
-    seg_start = 0
-    for i in range(1, len(run) + 1):
-        if i < len(run) and not run[i].isascii() and unicodedata.combining(run[i]):
-            continue
-        for ch in _fold(run[seg_start:i]):
-            if ch == " " and (not state.out or state.out[-1] == " "):
-                continue
-            state.out.append(ch)
-            state.starts.append(offset + seg_start)
-            state.ends.append(offset + i)
-        seg_start = i
-
-
-class _Builder:
-    __slots__ = ("ends", "out", "starts")
-
-    def __init__(self) -> None:
-        self.out: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-
-
-def _build_map(s: str) -> tuple[str, list[int], list[int]]:
-    """Normalise ``s``; for every output character, the original span it came from."""
-    state = _Builder()
+@lru_cache(maxsize=16)
+def _offset_map(s: str) -> tuple[str, array[int], array[int]]:
+    """The normalised text of ``s`` and, per character of it, its original span."""
+    out = _Builder()
     for match in _WORD.finditer(s):
-        start, end = match.span()
-        if state.out and state.out[-1] != " ":
-            state.out.append(" ")
-            state.starts.append(start - 1)
-            state.ends.append(start)
-        run = match.group()
-        if run.isascii():
-            state.out.extend(run.lower())
-            state.starts.extend(range(start, end))
-            state.ends.extend(range(start + 1, end + 1))
+        start = match.start()
+        out.add(" ", start - 1, start)
+        word = match.group()
+        if word.isascii():
+            out.add_ascii_word(word, start)
         else:
-            _append_segments(run, start, state)
-    while state.out and state.out[-1] == " ":
-        state.out.pop()
-        state.starts.pop()
-        state.ends.pop()
-    return "".join(state.out), state.starts, state.ends
-
-
-@lru_cache(maxsize=8)
-def _cached_map(s: str) -> tuple[str, list[int], list[int]]:
-    return _build_map(s)
-
-
-def normalise_for_match(s: str) -> str:
-    """NFKC + casefold; straight quotes, '-' for dashes, '...' for the ellipsis,
-    invisible characters dropped, whitespace (incl. no-break space) collapsed."""
-    return _build_map(s)[0]
+            for seg_start, seg_end in _segments(word):
+                out.add(_fold(word[seg_start:seg_end]), start + seg_start, start + seg_end)
+    text = "".join(out.parts)
+    if text.endswith(" "):
+        text = text[:-1]
+        out.starts.pop()
+        out.ends.pop()
+    return text, out.starts, out.ends
 
 
 def find_quote(quote: str, text: str) -> tuple[int, int] | None:
@@ -115,9 +136,9 @@ def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     ``text[start:end]`` gives exactly the normalised quote. ``None`` when absent or empty.
     """
     needle = normalise_for_match(quote)
-    if not needle:
+    if not needle or needle not in normalise_for_match(text):
         return None
-    haystack, starts, ends = _cached_map(text)
+    haystack, starts, ends = _offset_map(text)
     last_index = len(haystack) - 1
     pos = haystack.find(needle)
     while pos != -1:

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from merchant_screen.errors import InputError
+from merchant_screen.queue.engine import QUEUE_NAME, open_client
+from merchant_screen.queue.jobs import submit, submit_file
+from merchant_screen.queue.report import csv_text, read_results, read_status, status_lines
+from merchant_screen.settings import Settings
+from tests.queue.helpers import count_results, job_rows
+
+BATCH_CSV = """url,merchant_id,declared_name,declared_description
+https://shop-a.test/,m1,Shop A,Tea
+https://www.shop-b.test/x,m2,,
+not a url at all,m3,,
+https://shop-c.test/,,,
+https://shop-a.test/other,m1,,
+"""
+
+
+def test_submit_records_invalid_rows_and_reports_duplicates(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "june.csv"
+    path.write_text(BATCH_CSV)
+    summary = submit_file(path, db=db_url, settings=Settings())
+    assert summary.batch == "june"
+    assert (summary.rows, summary.queued, summary.already_submitted) == (5, 2, 0)
+    assert [(r.line, r.merchant_id) for r in summary.invalid] == [(4, "m3"), (5, "(line 5)")]
+    assert [(d.merchant_id, d.line, d.first_line) for d in summary.duplicates] == [("m1", 6, 2)]
+
+    snapshot = read_status(db=db_url, settings=Settings())
+    assert snapshot.as_dict()["counts"] == {
+        "queued": 2, "running": 0, "done": 0, "failed": 2, "dead": 0
+    }
+    assert snapshot.workers == []
+    assert "june: 2/4 finished (50%)" in status_lines(snapshot)[0]
+    failed = read_results(db=db_url, settings=Settings())
+    assert [(r["merchant_id"], r["status"], r["attempts"]) for r in failed] == [
+        ("m3", "failed", 0), ("(line 5)", "failed", 0)
+    ]
+    assert failed[0]["error"].startswith("invalid input: invalid URL")
+    assert csv_text(failed).splitlines()[0].startswith("batch,merchant_id,url,status,decision")
+
+    client = open_client(db_url)
+    try:
+        queued = client.list_workflows(queue_name=QUEUE_NAME, load_output=False)
+    finally:
+        client.destroy()
+    assert sorted((w.status, w.queue_partition_key) for w in queued) == [
+        ("ENQUEUED", "shop-a.test"), ("ENQUEUED", "shop-b.test")
+    ]
+
+    again = submit_file(path, db=db_url, settings=Settings())
+    assert (again.queued, again.already_submitted, len(again.invalid)) == (0, 4, 0)
+    assert len(job_rows(db_url)) == 4
+
+
+def test_a_malformed_file_queues_nothing(db_url: str, tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"url": "https://a.test", "merchant_id": "a"}\n{oops}\n')
+    with pytest.raises(InputError, match=r"bad.jsonl:2: invalid JSON"):
+        submit_file(path, db=db_url, settings=Settings())
+    assert count_results(db_url) == 0
+    assert read_status(db=db_url, settings=Settings()).counts["queued"] == 0
+
+
+def test_python_api_takes_mappings_and_a_db_url(db_url: str) -> None:
+    summary = submit(
+        [{"url": "https://a.test", "merchant_id": "a", "declared_name": "A"},
+         {"url": "https://b.test", "merchant_id": "b"}],
+        batch="api", db=db_url, settings=Settings(),
+    )
+    assert summary.queued == 2
+    rows = {row["merchant_id"]: row for row in job_rows(db_url)}
+    assert rows["a"]["declared_name"] == "A"
+    assert rows["a"]["status"] == "queued"
+    assert rows["a"]["workflow_id"].endswith("-g1-a1")
+
+
+def test_status_of_a_database_that_does_not_exist_yet(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'none.sqlite'}"
+    snapshot = read_status(db=url, settings=Settings())
+    assert not snapshot.exists
+    assert snapshot.as_dict()["counts"]["queued"] == 0
+    assert read_results(db=url, settings=Settings()) == []
+    assert not (tmp_path / "none.sqlite").exists()
