@@ -63,8 +63,11 @@ def naive(urls: list[str], server: FixtureServer) -> float:
     with httpx.Client(transport=transport, timeout=10) as client:
         for url in urls:
             host, path = url.split("://", 1)[1].split("/", 1)
-            response = client.get(f"https://127.0.0.1:{server.https_port}/{path}",
-                                  headers={"Host": host}, extensions={"sni_hostname": host})
+            response = client.get(
+                f"https://127.0.0.1:{server.https_port}/{path}",
+                headers={"Host": host},
+                extensions={"sni_hostname": host},
+            )
             BeautifulSoup(response.text, "html.parser").get_text()
     return time.perf_counter() - started
 
@@ -77,9 +80,14 @@ def main() -> dict[str, Any]:
         host_map |= dataset.host_map()
         urls += [c.url for c in dataset.cases if "crawler-test" not in c.tags]
     with FixtureServer(host_map) as server:
-        settings = Settings(connect_to=tuple(server.connect_to()), ca_bundle=server.ca_pem,
-                            host_delay=0, cache=False, retry_max_wait=0,
-                            data_dir=Path("/tmp/merchant-screen-bench"))
+        settings = Settings(
+            connect_to=tuple(server.connect_to()),
+            ca_bundle=server.ca_pem,
+            host_delay=0,
+            cache=False,
+            retry_max_wait=0,
+            data_dir=Path("/tmp/merchant-screen-bench"),
+        )
         seconds, pages, total_bytes = asyncio.run(crawl_all(urls, settings))
         par_seconds, par_pages, _ = asyncio.run(crawl_all(urls, settings, parallel=8))
         naive_seconds = naive(pages, server)
@@ -106,11 +114,13 @@ if __name__ == "__main__":
     path.write_text(json.dumps(out, indent=2) + "\n")
     e = out["extraction"]
     print(json.dumps(out, indent=2))
-    print(f"\n| measure | merchant-screen | naive baseline |\n|---|---|---|\n"
-          f"| pages/s over {out['sites']} sites ({out['pages']} pages) | "
-          f"{out['crawler_pages_per_s']} | {out['naive_pages_per_s']} |\n"
-          f"| pages/s, 8 merchants at once | "
-          f"{out['crawler_8_merchants_at_once_pages_per_s']} | - |\n"
-          f"| extraction ms/page (median, ~100 KB) | {e.get('extract_median_ms')} | "
-          f"{e.get('bs4_median_ms')} |")
+    print(
+        f"\n| measure | merchant-screen | naive baseline |\n|---|---|---|\n"
+        f"| pages/s over {out['sites']} sites ({out['pages']} pages) | "
+        f"{out['crawler_pages_per_s']} | {out['naive_pages_per_s']} |\n"
+        f"| pages/s, 8 merchants at once | "
+        f"{out['crawler_8_merchants_at_once_pages_per_s']} | - |\n"
+        f"| extraction ms/page (median, ~100 KB) | {e.get('extract_median_ms')} | "
+        f"{e.get('bs4_median_ms')} |"
+    )
     print(f"(written to {path})")

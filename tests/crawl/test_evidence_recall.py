@@ -19,8 +19,14 @@ async def test_default_crawl_fetches_the_evidence_pages(tmp_path: Path) -> None:
     dataset = load_dataset(CORE)
     cases = [c for c in dataset.cases if c.evidence]
     with FixtureServer(dataset.host_map()) as server:
-        settings = Settings(connect_to=tuple(server.connect_to()), ca_bundle=server.ca_pem,
-                            host_delay=0, cache=False, retry_max_wait=0, data_dir=tmp_path)
+        settings = Settings(
+            connect_to=tuple(server.connect_to()),
+            ca_bundle=server.ca_pem,
+            host_delay=0,
+            cache=False,
+            retry_max_wait=0,
+            data_dir=tmp_path,
+        )
         gate = asyncio.Semaphore(8)
         async with open_fetcher(settings) as fetcher:
 

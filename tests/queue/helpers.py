@@ -209,4 +209,4 @@ def stop(process: subprocess.Popen[str], timeout: float = 20) -> None:
     """Kill a process left running by a failed test (bounded)."""
     if process.poll() is None:
         process.kill()
-    process.wait(timeout=timeout)
+    process.communicate(timeout=timeout)  # reaps it and closes its pipes

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from merchant_screen.tools.decode import decode_html
 
 
-
 @pytest.mark.parametrize(
     ("content_type", "encoded", "expected"),
     [

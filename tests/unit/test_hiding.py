@@ -112,10 +112,9 @@ def test_a_class_shown_anywhere_unhides_every_element_carrying_it() -> None:
 
 
 def _reason(html: str, styles: tuple[str, ...] = ()) -> str | None:
-    tree = LexborHTMLParser(html)
-    body = tree.body
-    assert body is not None
-    node = body.child
+    main = LexborHTMLParser(f"<main>{html}</main>").css_first("main")
+    assert main is not None
+    node = main.child
     assert node is not None and node.tag is not None
     return element_hidden_reason(node, node.tag, node.attributes, CssHiding.from_styles([*styles]))
 

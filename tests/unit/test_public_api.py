@@ -8,8 +8,16 @@ ROOT = Path(__file__).parents[2]
 
 def test_public_api() -> None:
     assert sorted(merchant_screen.__all__) == sorted(
-        ["Evidence", "Finding", "Screener", "Settings", "Verdict", "errors", "screen",
-         "screen_async"]
+        [
+            "Evidence",
+            "Finding",
+            "Screener",
+            "Settings",
+            "Verdict",
+            "errors",
+            "screen",
+            "screen_async",
+        ]
     )
     for name in merchant_screen.__all__:
         assert getattr(merchant_screen, name) is not None

@@ -52,7 +52,7 @@ def candidate_passages(
     pages = list(pages)
     shared = boilerplate_lines(pages)
     site_hits = []
-    seen_boilerplate: set[str] = set()
+    seen_boilerplate: set[tuple[str, str, str]] = set()
     by_category: dict[str, list[Candidate]] = defaultdict(list)
     seen_text: set[tuple[str, str]] = set()
     for page in pages:

@@ -155,6 +155,7 @@ async def _stop_dbos(ctx: workflow.AttemptContext, grace: float, stopper: _Stopp
     """Stop dequeuing, let in-flight attempts run for up to ``grace`` seconds (a second
     signal cuts it short), cancel the rest, then tear DBOS down. Cancelled attempts stay
     PENDING under this executor; ``release_pending`` puts them back on the queue."""
+    logging.getLogger("dbos").setLevel(logging.ERROR)  # not a warning per cancelled attempt
     if grace <= 0 or not ctx.tasks:
         # DBOS's own wait polls once a second: skip it when there is nothing to wait for.
         await _cancel(ctx.tasks)

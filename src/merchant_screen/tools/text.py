@@ -45,7 +45,12 @@ def _fold(segment: str) -> str:
         # e.g. NFKC("¯") is " " + U+0304: keep inner spaces, drop edge ones so that the
         # character normalises the same alone (as a quote) and inside a word (on the page)
         folded = "".join(" " if c.isspace() else c for c in folded)
-        return folded.strip(" ") or " "
+        folded = folded.strip(" ")
+        if folded and all(unicodedata.combining(c) for c in folded):
+            # a spacing diacritic ("¸", "¨") would attach to the previous letter on a second
+            # pass; it carries no meaning for matching, so it is dropped
+            return ""
+        return folded or " "
     return folded
 
 

@@ -1,0 +1,187 @@
+"""Several worker processes on one queue: sharing, SIGKILL, takeover, liveness, SIGTERM.
+
+Workers are ``tests.queue.procworker`` processes (the real worker with a scripted screen
+that logs ``start|end URL PID`` lines), so a test can see how often each job ran and where.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from merchant_screen.queue.jobs import submit
+from merchant_screen.settings import Settings
+from tests.queue.helpers import (
+    Tools,
+    count_results,
+    result_rows,
+    stop,
+    table_rows,
+    wait_until,
+)
+from merchant_screen.queue.store import workers
+
+
+def submit_jobs(db_url: str, count: int) -> list[str]:
+    urls = [f"https://site{n}.test/" for n in range(count)]
+    rows = [{"url": url, "merchant_id": f"m{n}"} for n, url in enumerate(urls)]
+    assert submit(rows, batch="p", db=db_url, settings=Settings()).queued == count
+    return urls
+
+
+def events(log: Path) -> list[tuple[str, str, int]]:
+    if not log.exists():
+        return []
+    lines = [line.split() for line in log.read_text().splitlines() if line.strip()]
+    return [(kind, url, int(pid)) for kind, url, pid, _ in lines]
+
+
+class Workers:
+    def __init__(self, tmp_path: Path, db_url: str) -> None:
+        self.tools = Tools.create(tmp_path / "tools")
+        self.db_url = db_url
+        self.data = tmp_path / "data"
+        self.log = tmp_path / "screen.log"
+        self.procs: list[subprocess.Popen[str]] = []
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        command = self.tools.proc_worker(
+            "--db", self.db_url, "--data-dir", str(self.data), "--log", str(self.log), *args
+        )
+        proc = subprocess.Popen(
+            command, env=self.tools.env({}), cwd=self.data.parent, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        self.procs.append(proc)
+        return proc
+
+    def finish(self, proc: subprocess.Popen[str], timeout: float = 60) -> str:
+        out, err = proc.communicate(timeout=timeout)
+        assert proc.returncode == 0, err[-3000:]
+        return out
+
+    def close(self) -> None:
+        for proc in self.procs:
+            stop(proc)
+
+
+@pytest.fixture
+def pool(tmp_path: Path, db_url: str) -> Workers:
+    workers_ = Workers(tmp_path, db_url)
+    yield workers_  # type: ignore[misc]
+    workers_.close()
+
+
+def assert_one_result_each(db_url: str, urls: list[str]) -> None:
+    rows = result_rows(db_url)
+    assert sorted(r["url"] for r in rows) == sorted(urls)
+    assert all(r["status"] == "done" for r in rows)
+
+
+def test_two_workers_share_one_queue(pool: Workers) -> None:
+    urls = submit_jobs(pool.db_url, 24)
+    first = pool.start("--drain", "--concurrency", "3", "--delay", "0.3")
+    second = pool.start("--drain", "--concurrency", "3", "--delay", "0.3")
+    pool.finish(first)
+    pool.finish(second)
+    assert_one_result_each(pool.db_url, urls)
+    starts = [(url, pid) for kind, url, pid in events(pool.log) if kind == "start"]
+    assert Counter(url for url, _ in starts) == Counter(urls)  # each job ran once
+    share = Counter(pid for _, pid in starts)
+    assert set(share) == {first.pid, second.pid}  # both did work
+    assert len({r["executor_id"] for r in result_rows(pool.db_url)}) == 2
+
+
+def test_sigkill_mid_batch_then_restart_completes_every_job_once(pool: Workers) -> None:
+    urls = submit_jobs(pool.db_url, 10)
+    victim = pool.start("--concurrency", "3", "--delay", "1.0")
+
+    def in_flight() -> set[str]:
+        started = {url for kind, url, _ in events(pool.log) if kind == "start"}
+        return started - {url for kind, url, _ in events(pool.log) if kind == "end"}
+
+    assert wait_until(lambda: count_results(pool.db_url) >= 1 and bool(in_flight()), 40)
+    victim.kill()  # SIGKILL: no chance to release anything
+    victim.wait(timeout=10)
+    lost = in_flight()
+    assert lost, "the victim should have died with jobs in flight"
+
+    heir = pool.start("--drain", "--concurrency", "3", "--delay", "0.2")
+    out = pool.finish(heir)
+    assert_one_result_each(pool.db_url, urls)
+    heir_starts = {url for kind, url, pid in events(pool.log) if kind == "start" and pid == heir.pid}
+    assert lost <= heir_starts  # recovered at launch, under the dead worker's id
+    executor = out.split()[0]
+    assert {r["executor_id"] for r in result_rows(pool.db_url)} == {executor}
+
+
+def test_a_running_worker_takes_over_a_killed_one(pool: Workers) -> None:
+    urls = submit_jobs(pool.db_url, 8)
+    args = ("--concurrency", "2", "--delay", "1.0", "--interval", "0.3", "--dead-after", "2")
+    victim = pool.start(*args)
+    assert wait_until(lambda: any(k == "start" for k, _, _ in events(pool.log)), timeout=40)
+    survivor = pool.start(*args)
+
+    def victim_in_flight() -> set[str]:
+        log = events(pool.log)
+        started = {u for k, u, p in log if k == "start" and p == victim.pid}
+        return started - {u for k, u, p in log if k == "end" and p == victim.pid}
+
+    assert wait_until(
+        lambda: count_results(pool.db_url) >= 2 and bool(victim_in_flight()), timeout=40
+    )
+    victim.kill()
+    victim.wait(timeout=10)
+    killed_at = time.time()
+    in_flight = victim_in_flight()
+    assert in_flight
+    assert wait_until(lambda: count_results(pool.db_url) == len(urls), timeout=40)
+    took = [
+        float(line.split()[3]) - killed_at
+        for line in pool.log.read_text().splitlines()
+        if line.startswith("start") and int(line.split()[2]) == survivor.pid
+        and line.split()[1] in in_flight
+    ]
+    assert len(took) == len(in_flight)
+    assert max(took, default=0) < 2 + 5  # dead_after plus a few heartbeats and polls
+    survivor.send_signal(signal.SIGTERM)
+    pool.finish(survivor)
+    assert_one_result_each(pool.db_url, urls)
+    rows = {r["executor_id"]: r for r in table_rows(pool.db_url, workers)}
+    dead = [r for r in rows.values() if r["state"] == "dead"]
+    assert len(dead) == 1 and dead[0]["taken_by"] in rows, rows
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_busy_live_worker_is_never_declared_dead(pool: Workers) -> None:
+    urls = submit_jobs(pool.db_url, 6)
+    liveness = ("--interval", "0.3", "--dead-after", "1.0")
+    # each job blocks its worker's event loop for 1.5 s, longer than dead-after
+    busy = pool.start("--drain", "--concurrency", "1", "--delay", "1.5", "--block", *liveness)
+    watcher = pool.start("--drain", "--concurrency", "1", "--delay", "0.5", *liveness)
+    pool.finish(busy)
+    pool.finish(watcher)
+    assert_one_result_each(pool.db_url, urls)
+    assert Counter(u for k, u, _ in events(pool.log) if k == "start") == Counter(urls)
+    assert any(p == busy.pid for k, _, p in events(pool.log) if k == "start")
+    assert {r["state"] for r in table_rows(pool.db_url, workers)} == {"stopped"}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_sigterm_finishes_in_flight_jobs_and_exits_zero(pool: Workers) -> None:
+    submit_jobs(pool.db_url, 6)
+    proc = pool.start("--concurrency", "2", "--delay", "1.5", "--grace", "10")
+    assert wait_until(lambda: sum(k == "start" for k, _, _ in events(pool.log)) >= 2,
+                      timeout=40)
+    os.kill(proc.pid, signal.SIGTERM)
+    out = pool.finish(proc, timeout=30)
+    assert "signal released=0" in out
+    kinds = Counter(k for k, _, _ in events(pool.log))
+    assert kinds["start"] == kinds["end"] == 2
+    assert count_results(pool.db_url) == 2
