@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install demo test lint typecheck unit bench clean
+.PHONY: help install demo test lint typecheck unit smoke-eval bench clean
 
 help:
 	@echo "make demo   install everything (incl. the local model) and screen the sample sites"
@@ -35,13 +35,25 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
+# The queue tests run on SQLite and on a throwaway PostgreSQL on loopback (installed from
+# Debian's packages on first use, stopped afterwards).
 unit: $(TEST_STAMP)
+	@set -e; eval "$$(scripts/ci-postgres.sh)"; \
+	trap 'scripts/ci-postgres.sh stop' EXIT; \
 	$(BIN)/pytest
 
-test: lint typecheck unit
+# The smoke evaluation with the embedded model, gated on evals/baseline.json.
+smoke-eval: install
+	rm -rf evals/runs/ci-smoke
+	MERCHANT_SCREEN_LOCAL_THREADS=2 $(BIN)/merchant-screen eval run evals/datasets/smoke \
+		--strategy agent --model local --concurrency 1 --out evals/runs/ci-smoke \
+		--gate evals/baseline.json
+
+test: lint typecheck unit smoke-eval
 
 bench: install
 	$(BIN)/python benchmarks/crawl.py
+	$(BIN)/python benchmarks/worker.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

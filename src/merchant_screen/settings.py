@@ -27,7 +27,9 @@ DEFAULT_USER_AGENT = (
     "+https://github.com/merchant-screen/merchant-screen)"
 )
 # Fields that never enter the settings fingerprint (secrets, local paths, output switches).
-_NOT_FINGERPRINTED = frozenset({"api_key", "cache_dir", "data_dir", "snapshot_dir", "verbose"})
+_NOT_FINGERPRINTED = frozenset(
+    {"api_key", "cache_dir", "data_dir", "snapshot_dir", "verbose", "db", "worker_concurrency"}
+)
 
 
 def default_data_dir() -> Path:

@@ -75,4 +75,3 @@ def site_env(smoke_server: FixtureServer, smoke_sites: Dataset, tmp_path: Path) 
         "llm_cache": False,
         "model": "fake",
     }
-

@@ -71,8 +71,13 @@ def offline_getaddrinfo(real: Callable[..., Any]) -> Callable[..., Any]:
     return getaddrinfo
 
 
-def make_verdict(url: str, decision: str = "allowed", error: str | None = None,
-                 transient: bool = False, run_id: str = "r") -> Verdict:
+def make_verdict(
+    url: str,
+    decision: str = "allowed",
+    error: str | None = None,
+    transient: bool = False,
+    run_id: str = "r",
+) -> Verdict:
     return Verdict(
         url=url,
         domain=url.split("/")[2],
@@ -99,6 +104,8 @@ class ScriptedScreen:
     calls: list[tuple[str, float, float]] = field(default_factory=list)
     running: int = 0
     peak: int = 0
+    busy_at: int = 2
+    busy: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def __call__(
         self, url: str, *, declared: Declared | None, trace_path: Path, run_id: str
@@ -106,6 +113,8 @@ class ScriptedScreen:
         started = time.monotonic()
         self.running += 1
         self.peak = max(self.peak, self.running)
+        if self.running >= self.busy_at:
+            self.busy.set()
         try:
             await asyncio.sleep(self.delay)
         finally:
@@ -198,8 +207,12 @@ class Tools:
         return [sys.executable, "-m", "tests.queue.procworker", *args]
 
 
-def run(command: list[str], env: dict[str, str], cwd: Path, timeout: float = 60,
-        ) -> subprocess.CompletedProcess[str]:
+def run(
+    command: list[str],
+    env: dict[str, str],
+    cwd: Path,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         command, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
     )

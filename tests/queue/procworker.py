@@ -46,7 +46,7 @@ def main() -> None:
     ) -> Verdict:
         note("start", url)
         if args.block:
-            time.sleep(args.delay)  # deliberately blocks the event loop
+            time.sleep(args.delay)  # noqa: ASYNC251 - deliberately blocks the event loop
         else:
             await asyncio.sleep(args.delay)
         note("end", url)
@@ -61,8 +61,9 @@ def main() -> None:
         liveness=Liveness(interval=args.interval, dead_after=args.dead_after),
         reconcile_every=3,
     )
-    report = run_worker(Settings(data_dir=args.data_dir), db=args.db, options=options,
-                        screen=screen)
+    report = run_worker(
+        Settings(data_dir=args.data_dir), db=args.db, options=options, screen=screen
+    )
     print(f"{report.executor_id} {report.reason} released={report.released}", flush=True)
 
 

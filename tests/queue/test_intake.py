@@ -87,7 +87,11 @@ def test_invalid_rows_keep_their_reason_and_duplicates_are_reported() -> None:
         ("empty.csv", "", "empty file"),
         ("blank.jsonl", "\n\n", "empty file"),
         ("header.csv", "merchant,website\nm1,https://a.test\n", "must name url and merchant_id"),
-        ("bad.jsonl", '{"url": "https://a.test", "merchant_id": "a"}\n{"url": \n', ":2: invalid JSON"),
+        (
+            "bad.jsonl",
+            '{"url": "https://a.test", "merchant_id": "a"}\n{"url": \n',
+            ":2: invalid JSON",
+        ),
         ("list.jsonl", '["https://a.test", "a"]\n', ":1: not a JSON object"),
         ("latin1.csv", b"url,merchant_id\nhttps://caf\xe9.test,a\n", "not UTF-8"),
         ("quote.csv", 'url,merchant_id\n"https://a.test"x,a\n', ":2: malformed CSV"),

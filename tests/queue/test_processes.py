@@ -11,11 +11,13 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from merchant_screen.queue.jobs import submit
+from merchant_screen.queue.store import workers
 from merchant_screen.settings import Settings
 from tests.queue.helpers import (
     Tools,
@@ -25,7 +27,6 @@ from tests.queue.helpers import (
     table_rows,
     wait_until,
 )
-from merchant_screen.queue.store import workers
 
 
 def submit_jobs(db_url: str, count: int) -> list[str]:
@@ -55,8 +56,12 @@ class Workers:
             "--db", self.db_url, "--data-dir", str(self.data), "--log", str(self.log), *args
         )
         proc = subprocess.Popen(
-            command, env=self.tools.env({}), cwd=self.data.parent, text=True,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            command,
+            env=self.tools.env({}),
+            cwd=self.data.parent,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         self.procs.append(proc)
         return proc
@@ -72,9 +77,9 @@ class Workers:
 
 
 @pytest.fixture
-def pool(tmp_path: Path, db_url: str) -> Workers:
+def pool(tmp_path: Path, db_url: str) -> Iterator[Workers]:
     workers_ = Workers(tmp_path, db_url)
-    yield workers_  # type: ignore[misc]
+    yield workers_
     workers_.close()
 
 
@@ -115,7 +120,9 @@ def test_sigkill_mid_batch_then_restart_completes_every_job_once(pool: Workers) 
     heir = pool.start("--drain", "--concurrency", "3", "--delay", "0.2")
     out = pool.finish(heir)
     assert_one_result_each(pool.db_url, urls)
-    heir_starts = {url for kind, url, pid in events(pool.log) if kind == "start" and pid == heir.pid}
+    heir_starts = {
+        url for kind, url, pid in events(pool.log) if kind == "start" and pid == heir.pid
+    }
     assert lost <= heir_starts  # recovered at launch, under the dead worker's id
     executor = out.split()[0]
     assert {r["executor_id"] for r in result_rows(pool.db_url)} == {executor}
@@ -133,9 +140,11 @@ def test_a_running_worker_takes_over_a_killed_one(pool: Workers) -> None:
         started = {u for k, u, p in log if k == "start" and p == victim.pid}
         return started - {u for k, u, p in log if k == "end" and p == victim.pid}
 
-    assert wait_until(
-        lambda: count_results(pool.db_url) >= 2 and bool(victim_in_flight()), timeout=40
-    )
+    def both_alive() -> bool:
+        return [r["state"] for r in table_rows(pool.db_url, workers)] == ["alive", "alive"]
+
+    assert wait_until(both_alive, timeout=40)  # the survivor runs: no restart involved
+    assert wait_until(lambda: bool(victim_in_flight()), timeout=40)
     victim.kill()
     victim.wait(timeout=10)
     killed_at = time.time()
@@ -145,7 +154,8 @@ def test_a_running_worker_takes_over_a_killed_one(pool: Workers) -> None:
     took = [
         float(line.split()[3]) - killed_at
         for line in pool.log.read_text().splitlines()
-        if line.startswith("start") and int(line.split()[2]) == survivor.pid
+        if line.startswith("start")
+        and int(line.split()[2]) == survivor.pid
         and line.split()[1] in in_flight
     ]
     assert len(took) == len(in_flight)
@@ -161,9 +171,9 @@ def test_a_running_worker_takes_over_a_killed_one(pool: Workers) -> None:
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_busy_live_worker_is_never_declared_dead(pool: Workers) -> None:
     urls = submit_jobs(pool.db_url, 6)
-    liveness = ("--interval", "0.3", "--dead-after", "1.0")
-    # each job blocks its worker's event loop for 1.5 s, longer than dead-after
-    busy = pool.start("--drain", "--concurrency", "1", "--delay", "1.5", "--block", *liveness)
+    liveness = ("--interval", "0.3", "--dead-after", "1.2")
+    # each job blocks its worker's event loop for 1.8 s, longer than dead-after
+    busy = pool.start("--drain", "--concurrency", "1", "--delay", "1.8", "--block", *liveness)
     watcher = pool.start("--drain", "--concurrency", "1", "--delay", "0.5", *liveness)
     pool.finish(busy)
     pool.finish(watcher)
@@ -177,8 +187,7 @@ def test_a_busy_live_worker_is_never_declared_dead(pool: Workers) -> None:
 def test_sigterm_finishes_in_flight_jobs_and_exits_zero(pool: Workers) -> None:
     submit_jobs(pool.db_url, 6)
     proc = pool.start("--concurrency", "2", "--delay", "1.5", "--grace", "10")
-    assert wait_until(lambda: sum(k == "start" for k, _, _ in events(pool.log)) >= 2,
-                      timeout=40)
+    assert wait_until(lambda: sum(k == "start" for k, _, _ in events(pool.log)) >= 2, timeout=40)
     os.kill(proc.pid, signal.SIGTERM)
     out = pool.finish(proc, timeout=30)
     assert "signal released=0" in out

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -9,10 +10,13 @@ from merchant_screen.errors import ConfigError
 from merchant_screen.queue import ledger
 from merchant_screen.queue.engine import prepare_database
 from merchant_screen.queue.heartbeat import Liveness, beat, claim_executor, try_takeover
+from merchant_screen.queue.jobs import submit
 from merchant_screen.queue.records import JobArgs, ResultRecord, trace_file
+from merchant_screen.queue.report import read_status
 from merchant_screen.queue.store import connect, resolve_db_url
 from merchant_screen.settings import Settings
-from tests.queue.helpers import result_rows
+from tests.queue.conftest import BACKENDS
+from tests.queue.helpers import PG_URL, result_rows
 
 
 def test_db_url_defaults_to_the_data_dir_and_is_absolute(
@@ -33,6 +37,19 @@ def test_unsupported_db_urls(url: str) -> None:
         resolve_db_url(Settings(), url)
 
 
+def test_an_unreachable_database_is_one_config_error() -> None:
+    url = "postgresql://nobody@127.0.0.1:1/none"  # nothing listens on port 1
+    for call in (
+        lambda: read_status(db=url, settings=Settings()),
+        lambda: submit(
+            [{"url": "https://a.test", "merchant_id": "a"}], db=url, settings=Settings()
+        ),
+    ):
+        with pytest.raises(ConfigError, match="queue database postgresql://nobody@") as caught:
+            call()
+        assert "\n" not in str(caught.value)
+
+
 def test_trace_file_names_are_safe_and_distinct(tmp_path: Path) -> None:
     a = JobArgs("june/../x", "m 1/..", "https://a.test/", "a.test")
     b = JobArgs("june/../x", "m_1_..", "https://a.test/", "a.test")
@@ -42,16 +59,26 @@ def test_trace_file_names_are_safe_and_distinct(tmp_path: Path) -> None:
 
 
 def _job(engine_url: str) -> JobArgs:
-    from merchant_screen.queue.jobs import submit
-
-    submit([{"url": "https://a.test/", "merchant_id": "m1"}], batch="b", db=engine_url,
-           settings=Settings())
+    submit(
+        [{"url": "https://a.test/", "merchant_id": "m1"}],
+        batch="b",
+        db=engine_url,
+        settings=Settings(),
+    )
     return JobArgs("b", "m1", "https://a.test/", "a.test", generation=1, attempt=1)
 
 
 def _result(job: JobArgs, status: str = "done", generation: int = 1) -> ResultRecord:
-    return ResultRecord(job.batch, job.merchant_id, generation, job.url, status,  # type: ignore[arg-type]
-                        attempts=1, finished_at=time.time(), decision="allowed")
+    return ResultRecord(
+        job.batch,
+        job.merchant_id,
+        generation,
+        job.url,
+        status,  # type: ignore[arg-type]
+        attempts=1,
+        finished_at=time.time(),
+        decision="allowed",
+    )
 
 
 def test_result_is_written_once_and_never_by_a_stale_generation(db_url: str) -> None:
@@ -77,18 +104,28 @@ def test_executor_slots_takeover_and_fencing(db_url: str) -> None:
     liveness = Liveness(interval=0.1, dead_after=0.4)
     try:
         prepare_database(db_url, engine)
-        first = claim_executor(engine, concurrency=2, liveness=liveness, host="h", pid=10,
-                               alive=lambda pid: True)
-        second = claim_executor(engine, concurrency=2, liveness=liveness, host="h", pid=11,
-                                alive=lambda pid: True)
+        first = claim_executor(
+            engine, concurrency=2, liveness=liveness, host="h", pid=10, alive=lambda pid: True
+        )
+        second = claim_executor(
+            engine, concurrency=2, liveness=liveness, host="h", pid=11, alive=lambda pid: True
+        )
         assert (first, second) == ("h-0", "h-1")
         # pid 10 is gone: a new process on the same host adopts its slot at once
-        adopted = claim_executor(engine, concurrency=2, liveness=liveness, host="h", pid=12,
-                                 alive=lambda pid: pid != 10)
+        adopted = claim_executor(
+            engine, concurrency=2, liveness=liveness, host="h", pid=12, alive=lambda pid: pid != 10
+        )
         assert adopted == "h-0"
         with pytest.raises(ConfigError, match="in use"):
-            claim_executor(engine, concurrency=2, liveness=liveness, explicit="h-1",
-                           host="other", pid=1, alive=lambda pid: True)
+            claim_executor(
+                engine,
+                concurrency=2,
+                liveness=liveness,
+                explicit="h-1",
+                host="other",
+                pid=1,
+                alive=lambda pid: True,
+            )
         assert not try_takeover(engine, "h-1", "h-0", liveness.dead_after)  # still fresh
         time.sleep(0.6)
         assert beat(engine, "h-0")
@@ -97,3 +134,13 @@ def test_executor_slots_takeover_and_fencing(db_url: str) -> None:
         assert not beat(engine, "h-1")  # the worker taken over is fenced
     finally:
         engine.dispose()
+
+
+def test_postgres_runs_whenever_ci_runs() -> None:
+    """CI must run every backend test on Postgres too (.ci/run starts one with
+    scripts/ci-postgres.sh); outside CI the Postgres variants run when a URL is given."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        assert PG_URL, (
+            "CI is set but MERCHANT_SCREEN_TEST_PG_URL is not: run scripts/ci-postgres.sh"
+        )
+    assert (["sqlite", "postgres"] if PG_URL else ["sqlite"]) == BACKENDS

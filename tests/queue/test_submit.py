@@ -7,7 +7,9 @@ import pytest
 from merchant_screen.errors import InputError
 from merchant_screen.queue.engine import QUEUE_NAME, open_client
 from merchant_screen.queue.jobs import submit, submit_file
+from merchant_screen.queue.recovery import reconcile_ended
 from merchant_screen.queue.report import csv_text, read_results, read_status, status_lines
+from merchant_screen.queue.store import connect
 from merchant_screen.settings import Settings
 from tests.queue.helpers import count_results, job_rows
 
@@ -31,13 +33,18 @@ def test_submit_records_invalid_rows_and_reports_duplicates(db_url: str, tmp_pat
 
     snapshot = read_status(db=db_url, settings=Settings())
     assert snapshot.as_dict()["counts"] == {
-        "queued": 2, "running": 0, "done": 0, "failed": 2, "dead": 0
+        "queued": 2,
+        "running": 0,
+        "done": 0,
+        "failed": 2,
+        "dead": 0,
     }
     assert snapshot.workers == []
     assert "june: 2/4 finished (50%)" in status_lines(snapshot)[0]
     failed = read_results(db=db_url, settings=Settings())
     assert [(r["merchant_id"], r["status"], r["attempts"]) for r in failed] == [
-        ("m3", "failed", 0), ("(line 5)", "failed", 0)
+        ("m3", "failed", 0),
+        ("(line 5)", "failed", 0),
     ]
     assert failed[0]["error"].startswith("invalid input: invalid URL")
     assert csv_text(failed).splitlines()[0].startswith("batch,merchant_id,url,status,decision")
@@ -48,7 +55,8 @@ def test_submit_records_invalid_rows_and_reports_duplicates(db_url: str, tmp_pat
     finally:
         client.destroy()
     assert sorted((w.status, w.queue_partition_key) for w in queued) == [
-        ("ENQUEUED", "shop-a.test"), ("ENQUEUED", "shop-b.test")
+        ("ENQUEUED", "shop-a.test"),
+        ("ENQUEUED", "shop-b.test"),
     ]
 
     again = submit_file(path, db=db_url, settings=Settings())
@@ -67,9 +75,13 @@ def test_a_malformed_file_queues_nothing(db_url: str, tmp_path: Path) -> None:
 
 def test_python_api_takes_mappings_and_a_db_url(db_url: str) -> None:
     summary = submit(
-        [{"url": "https://a.test", "merchant_id": "a", "declared_name": "A"},
-         {"url": "https://b.test", "merchant_id": "b"}],
-        batch="api", db=db_url, settings=Settings(),
+        [
+            {"url": "https://a.test", "merchant_id": "a", "declared_name": "A"},
+            {"url": "https://b.test", "merchant_id": "b"},
+        ],
+        batch="api",
+        db=db_url,
+        settings=Settings(),
     )
     assert summary.queued == 2
     rows = {row["merchant_id"]: row for row in job_rows(db_url)}
@@ -85,3 +97,30 @@ def test_status_of_a_database_that_does_not_exist_yet(tmp_path: Path) -> None:
     assert snapshot.as_dict()["counts"]["queued"] == 0
     assert read_results(db=url, settings=Settings()) == []
     assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_a_job_whose_attempt_ended_without_a_result_is_reconciled_as_dead(db_url: str) -> None:
+    """E.g. DBOS dead-lettered the attempt after repeated crashes, or it was cancelled."""
+    submit(
+        [
+            {"url": "https://a.test", "merchant_id": "a"},
+            {"url": "https://b.test", "merchant_id": "b"},
+        ],
+        batch="r",
+        db=db_url,
+        settings=Settings(),
+    )
+    wanted = {row["merchant_id"]: row["workflow_id"] for row in job_rows(db_url)}
+    engine = connect(db_url)
+    client = open_client(db_url)
+    try:
+        client.cancel_workflow(wanted["a"])
+        assert reconcile_ended(engine, client) == 1
+        assert reconcile_ended(engine, client) == 0  # once only
+    finally:
+        client.destroy()
+        engine.dispose()
+    rows = {r["merchant_id"]: r for r in read_results(db=db_url, settings=Settings())}
+    assert list(rows) == ["a"]
+    assert (rows["a"]["status"], rows["a"]["attempts"]) == ("dead", 1)
+    assert rows["a"]["error"].startswith("attempt ended as CANCELLED")

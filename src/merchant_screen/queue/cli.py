@@ -116,6 +116,9 @@ def results_command(
     ] = "jsonl",
     batch: BatchName = None,
     db: Db = None,
+    full: Annotated[
+        bool, typer.Option("--full", help="JSONL only: add each job's whole verdict.")
+    ] = False,
 ) -> None:
     """One row per finished merchant: id, url, decision, action, confidence, categories,
     error, attempts, timings, run_id (and batch, status, trace path)."""
@@ -125,7 +128,9 @@ def results_command(
     kind = output_format.lower()
     if kind not in ("jsonl", "csv"):
         raise InputError(f"--format must be jsonl or csv, not {output_format!r}")
-    rows = read_results(batch=batch, settings=_settings(db=db))
+    if full and kind == "csv":
+        raise InputError("--full needs --format jsonl (a verdict does not fit a CSV cell)")
+    rows = read_results(batch=batch, settings=_settings(db=db), full=full)
     if kind == "csv":
         sys.stdout.write(csv_text(rows))
     else:
@@ -189,8 +194,13 @@ def worker_command(
         ),
     ] = 600.0,
     poll_interval: Annotated[
-        float, typer.Option("--poll-interval", help="Seconds between queue polls.")
-    ] = 0.5,
+        float,
+        typer.Option(
+            "--poll-interval",
+            help="Seconds between queue polls: pickup takes about half of it (stored with "
+            "the queue, like --concurrency).",
+        ),
+    ] = 0.2,
     heartbeat_interval: Annotated[
         float, typer.Option("--heartbeat-interval", help="Seconds between heartbeats.")
     ] = 5.0,

@@ -24,9 +24,8 @@ import sqlalchemy as sa
 from dbos import DBOS, DBOSClient, DBOSConfig, DBOSPortableJSONSerializer, EnqueueOptions
 from sqlalchemy.exc import SQLAlchemyError
 
-from merchant_screen.errors import ConfigError
 from merchant_screen.queue.records import JobArgs
-from merchant_screen.queue.store import create_tables, describe_db, is_sqlite, retry_db
+from merchant_screen.queue.store import create_tables, db_error, is_sqlite, retry_db
 
 __all__ = [
     "APP_NAME",
@@ -56,11 +55,11 @@ def _quiet_dbos(verbose: bool) -> None:
 
 def migrate_dbos(url: str) -> None:
     """Create or upgrade DBOS's system tables (idempotent, concurrency-safe)."""
-    _quiet_dbos(False)
+    logging.getLogger("dbos").setLevel(logging.ERROR)
     try:
         DBOS.migrate(url)
     except (SQLAlchemyError, OSError) as exc:
-        raise ConfigError(f"cannot open the queue database {describe_db(url)}: {exc}") from None
+        raise db_error("open", url, exc) from None
 
 
 def prepare_database(url: str, engine: sa.Engine) -> None:
@@ -69,7 +68,7 @@ def prepare_database(url: str, engine: sa.Engine) -> None:
     try:
         retry_db(lambda: create_tables(engine))
     except SQLAlchemyError as exc:
-        raise ConfigError(f"cannot open the queue database {describe_db(url)}: {exc}") from None
+        raise db_error("open", url, exc) from None
 
 
 def open_client(url: str) -> DBOSClient:

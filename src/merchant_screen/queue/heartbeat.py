@@ -221,10 +221,12 @@ class Heartbeat(threading.Thread):
         self._on_tick = on_tick
         self._on_fenced = on_fenced
         self._stop_event = threading.Event()
-        self.ticks_enabled = True
 
     def stop(self) -> None:
+        """Stop beating; waits (bounded) for a takeover in progress to finish."""
         self._stop_event.set()
+        if self.is_alive() and self is not threading.current_thread():
+            self.join(timeout=30)
 
     def run(self) -> None:
         while not self._stop_event.wait(self._liveness.interval):
@@ -237,11 +239,10 @@ class Heartbeat(threading.Thread):
                 log.error("worker %s was declared dead by another worker", self._executor_id)
                 self._on_fenced()
                 return
-            if self.ticks_enabled:
-                try:
-                    self._on_tick()
-                except Exception as exc:
-                    log.warning("takeover check failed: %s", exc)
+            try:
+                self._on_tick()
+            except Exception as exc:
+                log.warning("takeover check failed: %s", exc)
 
 
 def list_workers(engine: sa.Engine) -> list[dict[str, Any]]:

@@ -169,9 +169,12 @@ def count_statuses(engine: sa.Engine, batch: str | None = None) -> dict[str, dic
     return counts
 
 
-def result_rows(engine: sa.Engine, batch: str | None = None) -> list[dict[str, Any]]:
-    """Every result row, oldest batch first, in submission order within a batch."""
-    columns = [c for c in results.c if c.name not in ("verdict",)]
+def result_rows(
+    engine: sa.Engine, batch: str | None = None, *, verdicts: bool = False
+) -> list[dict[str, Any]]:
+    """Every result row, oldest batch first, in submission order within a batch; the
+    verdict (parsed) only when asked for."""
+    columns = [c for c in results.c if verdicts or c.name != "verdict"]
     query = (
         sa.select(*columns, jobs.c.line, jobs.c.submitted_at)
         .join(
@@ -186,4 +189,6 @@ def result_rows(engine: sa.Engine, batch: str | None = None) -> list[dict[str, A
     for row in rows:
         row["categories"] = json.loads(row["categories"])
         row["timings"] = json.loads(row["timings"])
+        if verdicts:
+            row["verdict"] = json.loads(row["verdict"]) if row["verdict"] else None
     return rows

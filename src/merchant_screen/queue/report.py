@@ -10,15 +10,18 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
 
 from merchant_screen.queue import ledger
 from merchant_screen.queue.heartbeat import list_workers
 from merchant_screen.queue.store import (
     connect,
+    db_error,
     describe_db,
     is_sqlite,
     jobs,
@@ -76,43 +79,46 @@ class Snapshot:
         return {"counts": self.counts, "batches": self.batches, "workers": self.workers}
 
 
-def _open(settings: Settings | None, db: str | None) -> tuple[str, sa.Engine | None]:
+@contextmanager
+def _open(settings: Settings | None, db: str | None) -> Iterator[tuple[str, sa.Engine | None]]:
+    """The URL and an engine, or None when no batch was ever submitted there."""
     url = resolve_db_url(settings or Settings.from_env(), db)
     if is_sqlite(url) and not sqlite_path(url).exists():
-        return url, None
+        yield url, None
+        return
     engine = connect(url, pool_size=1)
-    if not sa.inspect(engine).has_table(jobs.name):
+    try:
+        yield url, (engine if sa.inspect(engine).has_table(jobs.name) else None)
+    except SQLAlchemyError as exc:
+        raise db_error("read", url, exc) from None
+    finally:
         engine.dispose()
-        return url, None
-    return url, engine
 
 
 def read_status(
     *, batch: str | None = None, db: str | None = None, settings: Settings | None = None
 ) -> Snapshot:
-    url, engine = _open(settings, db)
-    if engine is None:
-        return Snapshot(describe_db(url), exists=False)
-    try:
+    with _open(settings, db) as (url, engine):
+        if engine is None:
+            return Snapshot(describe_db(url), exists=False)
         return Snapshot(
             describe_db(url), True, ledger.count_statuses(engine, batch), list_workers(engine)
         )
-    finally:
-        engine.dispose()
 
 
 def read_results(
-    *, batch: str | None = None, db: str | None = None, settings: Settings | None = None
+    *,
+    batch: str | None = None,
+    db: str | None = None,
+    settings: Settings | None = None,
+    full: bool = False,
 ) -> list[dict[str, Any]]:
-    """One dict per finished job (columns in ``RESULT_COLUMNS``)."""
-    _, engine = _open(settings, db)
-    if engine is None:
-        return []
-    try:
-        rows = ledger.result_rows(engine, batch)
-    finally:
-        engine.dispose()
-    return [{name: row.get(name) for name in RESULT_COLUMNS} for row in rows]
+    """One dict per finished job (columns in ``RESULT_COLUMNS``; ``full`` adds the
+    verdict as an object, or None for jobs that never produced one)."""
+    with _open(settings, db) as (_, engine):
+        rows = [] if engine is None else ledger.result_rows(engine, batch, verdicts=full)
+    names = (*RESULT_COLUMNS, "verdict") if full else RESULT_COLUMNS
+    return [{name: row.get(name) for name in names} for row in rows]
 
 
 def status_lines(snapshot: Snapshot) -> list[str]:

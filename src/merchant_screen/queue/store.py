@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from merchant_screen.errors import ConfigError
 from merchant_screen.settings import Settings
@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_DB_FILE",
     "connect",
     "create_tables",
+    "db_error",
     "db_now",
     "describe_db",
     "is_sqlite",
@@ -145,6 +146,13 @@ def resolve_db_url(settings: Settings, db: str | None = None) -> str:
     )
 
 
+def db_error(action: str, url: str, exc: BaseException) -> ConfigError:
+    """A one-line ConfigError for a database that cannot be used."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    reason = " ".join(str(cause).split())[:300]
+    return ConfigError(f"cannot {action} the queue database {describe_db(url)}: {reason}")
+
+
 def describe_db(url: str) -> str:
     """The URL without its password, for messages."""
     return make_url(url).render_as_string(hide_password=True)
@@ -168,6 +176,7 @@ def connect(url: str, *, pool_size: int = 3) -> sa.Engine:
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
             dbapi_conn.execute("PRAGMA busy_timeout=30000")
+            dbapi_conn.execute("PRAGMA synchronous=NORMAL")
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: sa.Connection) -> None:

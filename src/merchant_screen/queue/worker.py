@@ -2,12 +2,12 @@
 
 ``serve`` (async) and ``run_worker`` (blocking) run one worker in this process:
 
-1. create the tables if needed, claim an executor id, open a ``Screener``;
+1. create the tables if needed, claim an executor id, start the heartbeat thread
+   (takeover of dead workers, reconciliation), open a ``Screener``;
 2. launch DBOS on this event loop (async workflows then run here), register the queue;
-3. start the heartbeat thread (takeover of dead workers, reconciliation);
-4. wait for SIGTERM/SIGINT, the ``stop`` event, or -- with ``drain`` -- for every job in
+3. wait for SIGTERM/SIGINT, the ``stop`` event, or -- with ``drain`` -- for every job in
    the database to have its result;
-5. stop taking work, give in-flight jobs ``grace`` seconds to finish, cancel the rest and
+4. stop taking work, give in-flight jobs ``grace`` seconds to finish, cancel the rest and
    put them back on the queue (release), mark the worker stopped.
 
 A second signal skips the grace period. A worker whose heartbeat row was taken over by
@@ -44,8 +44,6 @@ from merchant_screen.verdict import Declared, Verdict
 
 __all__ = ["WorkerOptions", "WorkerReport", "run_worker", "serve"]
 
-log = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class WorkerOptions:
@@ -53,7 +51,7 @@ class WorkerOptions:
 
     concurrency: int | None = None
     drain: bool = False
-    poll_interval: float = 0.5
+    poll_interval: float = 0.2
     grace: float = 20.0
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     job_timeout: float = 600.0
@@ -81,19 +79,6 @@ class WorkerReport:
     reason: str = "stopped"  # drained | signal | stopped | fenced
     released: int = 0
     seconds: float = 0.0
-
-
-def _screen_with(screener: object) -> workflow.ScreenFn:
-    from merchant_screen.api import Screener
-
-    assert isinstance(screener, Screener)
-
-    async def screen(
-        url: str, *, declared: Declared | None, trace_path: Path, run_id: str
-    ) -> Verdict:
-        return await screener.screen(url, declared=declared, trace_path=trace_path, run_id=run_id)
-
-    return screen
 
 
 class _Stopper:
@@ -132,6 +117,8 @@ class _Stopper:
                     waiters, timeout=poll if drain else None, return_when=asyncio.FIRST_COMPLETED
                 )
                 if done:
+                    if self._external is not None and self._external.is_set():
+                        self.request("stopped")
                     return
                 remaining = await asyncio.to_thread(
                     retry_db, lambda: ledger.unfinished_count(engine)
@@ -204,6 +191,55 @@ def _install_signals(loop: asyncio.AbstractEventLoop, stopper: _Stopper) -> list
     return installed
 
 
+async def _open_screener(stack: AsyncExitStack, settings: Settings) -> workflow.ScreenFn:
+    from merchant_screen.api import Screener
+
+    screener = await stack.enter_async_context(Screener(settings))
+    await asyncio.to_thread(lambda: screener.llm)  # a misconfigured model fails here, once
+
+    async def screen(
+        url: str, *, declared: Declared | None, trace_path: Path, run_id: str
+    ) -> Verdict:
+        return await screener.screen(url, declared=declared, trace_path=trace_path, run_id=run_id)
+
+    return screen
+
+
+async def _run(
+    ctx: workflow.AttemptContext,
+    url: str,
+    concurrency: int,
+    options: WorkerOptions,
+    stopper: _Stopper,
+    client: DBOSClient,
+) -> WorkerReport:
+    """Launch DBOS, wait for the stop condition, stop; DBOS is always torn down."""
+    report = WorkerReport(ctx.executor_id)
+    workflow.bind(ctx)
+    launched = False
+    try:
+        launch(url, ctx.executor_id, verbose=options.verbose)
+        launched = True
+        await register_queue(concurrency, options.poll_interval)
+        await stopper.wait(ctx.engine, options.drain, options.poll_interval)
+        report.reason = stopper.reason
+        fenced = stopper.reason == "fenced"
+        await asyncio.to_thread(mark_state, ctx.engine, ctx.executor_id, "stopping")
+        launched = False
+        await _stop_dbos(ctx, 0.0 if fenced else options.grace, stopper)
+        if not fenced:
+            report.released = await asyncio.to_thread(
+                release_pending, ctx.engine, client, ctx.executor_id
+            )
+        return report
+    finally:
+        if launched:  # an error after launch: stop DBOS here, hand back what it held
+            await _stop_dbos(ctx, 0.0, stopper)
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(release_pending, ctx.engine, client, ctx.executor_id)
+        workflow.unbind()
+
+
 async def serve(
     settings: Settings | None = None,
     *,
@@ -217,13 +253,14 @@ async def serve(
     options = options or WorkerOptions()
     started = time.monotonic()
     url = resolve_db_url(settings, db)
-    engine = connect(url)
+    concurrency = options.concurrency or settings.worker_concurrency
     loop = asyncio.get_running_loop()
     stopper = _Stopper(loop, stop)
-    concurrency = options.concurrency or settings.worker_concurrency
-    installed: list[int] = []
+    engine = connect(url)
     client = open_client(url)
     heartbeat: Heartbeat | None = None
+    installed: list[int] = []
+    me: str | None = None
     try:
         await asyncio.to_thread(prepare_database, url, engine)
         me = await asyncio.to_thread(
@@ -233,51 +270,37 @@ async def serve(
             liveness=options.liveness,
             explicit=options.worker_id,
         )
-        report = WorkerReport(me)
+        heartbeat = Heartbeat(
+            engine,
+            me,
+            options.liveness,
+            on_tick=_tick(engine, client, me, options),
+            on_fenced=stopper.from_thread("fenced"),
+        )
+        heartbeat.start()
+        if options.handle_signals:
+            installed = _install_signals(loop, stopper)
         async with AsyncExitStack() as stack:
-            if screen is None:
-                from merchant_screen.api import Screener
-
-                screener = await stack.enter_async_context(Screener(settings))
-                screen = _screen_with(screener)
             ctx = workflow.AttemptContext(
                 engine=engine,
-                screen=screen,
+                screen=screen or await _open_screener(stack, settings),
                 executor_id=me,
                 trace_dir=options.trace_dir or settings.data_dir / "traces",
                 retry=options.retry,
                 job_timeout=options.job_timeout,
             )
-            workflow.bind(ctx)
-            try:
-                launch(url, me, verbose=options.verbose)
-                await register_queue(concurrency, options.poll_interval)
-                heartbeat = Heartbeat(
-                    engine,
-                    me,
-                    options.liveness,
-                    on_tick=_tick(engine, client, me, options),
-                    on_fenced=stopper.from_thread("fenced"),
-                )
-                heartbeat.start()
-                if options.handle_signals:
-                    installed = _install_signals(loop, stopper)
-                await stopper.wait(engine, options.drain, options.poll_interval)
-                if stop is not None and stop.is_set():
-                    stopper.request("stopped")
-                report.reason = stopper.reason
-                heartbeat.ticks_enabled = False
-                fenced = stopper.reason == "fenced"
-                await asyncio.to_thread(mark_state, engine, me, "stopping")
-                await _stop_dbos(ctx, 0.0 if fenced else options.grace, stopper)
-                if not fenced:
-                    report.released = await asyncio.to_thread(release_pending, engine, client, me)
-            finally:
-                workflow.unbind()
+            report = await _run(ctx, url, concurrency, options, stopper, client)
         heartbeat.stop()
         await asyncio.to_thread(mark_state, engine, me, "stopped")
         report.seconds = round(time.monotonic() - started, 3)
         return report
+    except BaseException:
+        if heartbeat is not None:
+            heartbeat.stop()
+        if me is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.to_thread(mark_state, engine, me, "stopped")
+        raise
     finally:
         if heartbeat is not None:
             heartbeat.stop()
