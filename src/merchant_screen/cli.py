@@ -215,7 +215,6 @@ def demo(
 
 def _register_subcommands() -> None:
     from merchant_screen.evaluation.cli import calibrate_command, eval_app
-
     from merchant_screen.queue.cli import batch_app, worker_command
 
     app.add_typer(eval_app, name="eval")
