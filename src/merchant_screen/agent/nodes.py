@@ -32,7 +32,7 @@ from merchant_screen.llm.port import LLMRequest, LLMResponse
 from merchant_screen.llm.structured import json_schema_for, parse_structured
 from merchant_screen.policy.lexicon import find_hits, score_categories
 from merchant_screen.tools.crawl import SiteCrawler
-from merchant_screen.verdict import Finding, Signals
+from merchant_screen.verdict import Finding, RejectedEvidence, Signals
 
 __all__ = [
     "assess",
@@ -455,9 +455,7 @@ def route_after_verify(state: ScreenState, runtime: Ctx) -> Literal["assess", "d
     return "assess" if state.get("retry") else "decide"
 
 
-def _reject(quote: dict[str, str], reason: str, category: str) -> Any:
-    from merchant_screen.verdict import RejectedEvidence
-
+def _reject(quote: dict[str, str], reason: str, category: str) -> RejectedEvidence:
     return RejectedEvidence(
         url=quote.get("url", ""), quote=quote.get("quote", ""), reason=reason, category=category
     )
