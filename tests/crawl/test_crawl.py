@@ -183,3 +183,15 @@ async def test_cache_serves_the_second_crawl(
         for r in crawl_server.requests
         if r.host == "harborlanewine.test" and not r.path.endswith(("robots.txt", "sitemap.xml"))
     ]
+
+
+async def test_untrusted_certificate_is_permanent_and_not_retried(
+    crawl_dataset: Dataset, crawl_server: FixtureServer, settings: Settings
+) -> None:
+    crawl_server.reset_log()
+    untrusted = settings.replace(ca_bundle=None, fetch_retries=3)
+    result = await crawl_site(crawl_dataset.get("harbor-lane").url, untrusted)
+    assert result.homepage_error is not None
+    assert "certificate verification failed" in result.homepage_error
+    assert result.homepage_error_transient is False
+    assert not [r for r in crawl_server.requests if r.host == "harborlanewine.test"]

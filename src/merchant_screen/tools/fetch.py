@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
@@ -161,9 +162,23 @@ def _retry_after(value: str | None) -> float | None:
     return None
 
 
+def _certificate_failure(exc: BaseException) -> bool:
+    """True when a TLS certificate did not verify: retrying cannot help."""
+    seen: BaseException | None = exc
+    for _ in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, FetchError):
         return exc.transient
+    if _certificate_failure(exc):
+        return False
     return isinstance(exc, httpx.TransportError | TimeoutError)
 
 
@@ -312,6 +327,10 @@ class Fetcher:
         except FetchError as exc:
             raise FetchError(f"{url}: {exc}", transient=exc.transient) from None
         except (httpx.TransportError, TimeoutError) as exc:
+            if _certificate_failure(exc):
+                raise FetchError(
+                    f"{url}: TLS certificate verification failed", transient=False
+                ) from None
             kind = (
                 "timed out" if isinstance(exc, httpx.TimeoutException | TimeoutError) else "failed"
             )
