@@ -12,12 +12,25 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from merchant_screen.settings import Settings
+from merchant_screen.cli_options import (
+    BaseUrl,
+    CaBundle,
+    ConnectTo,
+    JsonOut,
+    MaxPages,
+    MaxToolCalls,
+    Model,
+    NoCache,
+    PolicyFile,
+    ToolProtocolOpt,
+    Verbose,
+    build_settings,
+)
 
 __all__ = ["batch_app", "worker_command"]
 
@@ -38,19 +51,6 @@ Db = Annotated[
     ),
 ]
 BatchName = Annotated[str | None, typer.Option("--batch", help="Only this batch.")]
-JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")]
-Verbose = Annotated[bool, typer.Option("-v", "--verbose", help="More detail; tracebacks.")]
-
-
-def _settings(**flags: Any) -> Settings:
-    if flags.get("connect_to") == []:
-        flags["connect_to"] = None
-    if flags.get("connect_to") is not None:
-        flags["connect_to"] = tuple(flags["connect_to"])
-    if flags.pop("no_cache", False):
-        flags["cache"] = False
-        flags["llm_cache"] = False
-    return Settings.from_env(**flags)
 
 
 def _print(text: str) -> None:
@@ -76,7 +76,7 @@ def submit_command(
     """Queue every row of FILE; invalid rows are recorded at once as failed jobs."""
     from merchant_screen.queue.jobs import submit_file
 
-    summary = submit_file(file, batch=batch, settings=_settings(db=db))
+    summary = submit_file(file, batch=batch, settings=build_settings(db=db))
     if json_out:
         _print(json.dumps(summary.as_dict(), ensure_ascii=False))
         return
@@ -102,7 +102,7 @@ def status_command(batch: BatchName = None, db: Db = None, json_out: JsonOut = F
     """Progress: jobs queued, running, done, failed and dead; workers running."""
     from merchant_screen.queue.report import read_status, status_lines
 
-    snapshot = read_status(batch=batch, settings=_settings(db=db))
+    snapshot = read_status(batch=batch, settings=build_settings(db=db))
     if json_out:
         _print(json.dumps(snapshot.as_dict(), ensure_ascii=False))
     else:
@@ -130,7 +130,7 @@ def results_command(
         raise InputError(f"--format must be jsonl or csv, not {output_format!r}")
     if full and kind == "csv":
         raise InputError("--full needs --format jsonl (a verdict does not fit a CSV cell)")
-    rows = read_results(batch=batch, settings=_settings(db=db), full=full)
+    rows = read_results(batch=batch, settings=build_settings(db=db), full=full)
     if kind == "csv":
         sys.stdout.write(csv_text(rows))
     else:
@@ -143,7 +143,7 @@ def retry_failed_command(batch: BatchName = None, db: Db = None) -> None:
     """Queue failed and dead jobs again (invalid rows cannot be retried)."""
     from merchant_screen.queue.jobs import retry_failed
 
-    summary = retry_failed(batch=batch, settings=_settings(db=db))
+    summary = retry_failed(batch=batch, settings=build_settings(db=db))
     note = f" ({summary.skipped_invalid} invalid rows skipped)" if summary.skipped_invalid else ""
     _print(f"requeued {summary.requeued} jobs{note}")
 
@@ -215,52 +215,15 @@ def worker_command(
     trace_dir: Annotated[
         Path | None, typer.Option("--trace-dir", help="Per-job traces (default: DATA_DIR/traces).")
     ] = None,
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model", help="'local' (default), 'fake', or a model name; env MERCHANT_SCREEN_MODEL."
-        ),
-    ] = None,
-    base_url: Annotated[
-        str | None,
-        typer.Option(
-            "--base-url", help="OpenAI-compatible endpoint; env MERCHANT_SCREEN_BASE_URL."
-        ),
-    ] = None,
-    policy: Annotated[
-        Path | None, typer.Option("--policy", help="Policy YAML file; env MERCHANT_SCREEN_POLICY.")
-    ] = None,
-    max_pages: Annotated[
-        int | None,
-        typer.Option("--max-pages", help="HTML pages per merchant; env MERCHANT_SCREEN_MAX_PAGES."),
-    ] = None,
-    max_tool_calls: Annotated[
-        int | None,
-        typer.Option(
-            "--max-tool-calls", help="Tool calls per merchant; env MERCHANT_SCREEN_MAX_TOOL_CALLS."
-        ),
-    ] = None,
-    tool_protocol: Annotated[
-        str | None,
-        typer.Option(
-            "--tool-protocol", help="auto, native or json; env MERCHANT_SCREEN_TOOL_PROTOCOL."
-        ),
-    ] = None,
-    connect_to: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--connect-to",
-            metavar="HOST1:PORT1:HOST2:PORT2",
-            help="Route like curl (repeatable); env MERCHANT_SCREEN_CONNECT_TO.",
-        ),
-    ] = None,
-    ca_bundle: Annotated[
-        Path | None,
-        typer.Option("--ca-bundle", help="Extra trusted CA (PEM); env MERCHANT_SCREEN_CA_BUNDLE."),
-    ] = None,
-    no_cache: Annotated[
-        bool, typer.Option("--no-cache", help="Do not read or write the HTTP and model caches.")
-    ] = False,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    policy: PolicyFile = None,
+    max_pages: MaxPages = None,
+    max_tool_calls: MaxToolCalls = None,
+    tool_protocol: ToolProtocolOpt = None,
+    connect_to: ConnectTo = None,
+    ca_bundle: CaBundle = None,
+    no_cache: NoCache = False,
     verbose: Verbose = False,
 ) -> None:
     """Run queued jobs until stopped (SIGTERM/SIGINT: finish or release in-flight jobs,
@@ -274,7 +237,7 @@ def worker_command(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    settings = _settings(
+    settings = build_settings(
         db=db,
         worker_concurrency=concurrency,
         model=model,
