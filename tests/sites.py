@@ -23,18 +23,23 @@ def crawl_server(crawl_dataset: Dataset) -> Iterator[FixtureServer]:
         yield server
 
 
-@pytest.fixture
-def settings(crawl_server: FixtureServer, tmp_path: Path) -> Settings:
-    """Real crawler settings routed to the fixture server, politeness delays off."""
+def routed_settings(server: FixtureServer, tmp_path: Path, **extra: object) -> Settings:
+    """Real crawler settings routed to a fixture server, politeness delays and caches off."""
     return Settings(
-        connect_to=tuple(crawl_server.connect_to()),
-        ca_bundle=crawl_server.ca_pem,
+        connect_to=tuple(server.connect_to()),
+        ca_bundle=server.ca_pem,
         host_delay=0,
         retry_max_wait=0,
         request_timeout=3,
         data_dir=tmp_path / "data",
         cache=False,
+        **extra,
     )
+
+
+@pytest.fixture
+def settings(crawl_server: FixtureServer, tmp_path: Path) -> Settings:
+    return routed_settings(crawl_server, tmp_path)
 
 
 SMOKE = Path(__file__).parents[1] / "evals" / "datasets" / "smoke"
@@ -53,13 +58,4 @@ def smoke_server(smoke_dataset: Dataset) -> Iterator[FixtureServer]:
 
 @pytest.fixture
 def smoke_settings(smoke_server: FixtureServer, tmp_path: Path) -> Settings:
-    return Settings(
-        connect_to=tuple(smoke_server.connect_to()),
-        ca_bundle=smoke_server.ca_pem,
-        host_delay=0,
-        retry_max_wait=0,
-        request_timeout=3,
-        data_dir=tmp_path / "data",
-        cache=False,
-        llm_cache=False,
-    )
+    return routed_settings(smoke_server, tmp_path, llm_cache=False)
