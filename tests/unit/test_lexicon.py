@@ -463,3 +463,13 @@ def test_default_phrases_are_not_duplicates_under_the_matching_rules() -> None:
                 key = (cat.id, re.sub(r"[\s\-'’]", "", term.term))
                 assert key not in seen, (term.term, seen.get(key))
                 seen[key] = term.term
+
+
+def test_link_interest_reads_url_separators_and_is_capped() -> None:
+    from merchant_screen.policy.lexicon import compile_lexicon, link_interest
+    from merchant_screen.policy.loader import load_policy
+
+    interest = link_interest(compile_lexicon(load_policy(None)))
+    assert interest("https://a.test/shop/hunting/22lr-suppressor-build-kit") > 0
+    assert interest("Camping chairs https://a.test/shop/camping/camp-chair") == 0
+    assert interest("ammunition rifle ammo suppressor 9mm rounds handgun") == 3.0

@@ -19,7 +19,7 @@ from merchant_screen.agent.decide import (
     overall_confidence,
 )
 from merchant_screen.agent.evidence import Claim as QuoteClaim
-from merchant_screen.agent.evidence import PageIndex, verify_claims
+from merchant_screen.agent.evidence import PageIndex, evidence_by_category, verify_claims
 from merchant_screen.agent.injection import find_injections
 from merchant_screen.agent.prompts import render, spotlight
 from merchant_screen.agent.schemas import AssessmentOut, NextAction, with_category_enum
@@ -30,7 +30,7 @@ from merchant_screen.errors import LLMOutputError
 from merchant_screen.llm.openai_compat import ToolsUnsupportedError
 from merchant_screen.llm.port import LLMRequest, LLMResponse
 from merchant_screen.llm.structured import json_schema_for, parse_structured
-from merchant_screen.policy.lexicon import find_hits, score_categories
+from merchant_screen.policy.lexicon import link_interest
 from merchant_screen.tools.crawl import SiteCrawler
 from merchant_screen.verdict import Finding, RejectedEvidence, Signals
 
@@ -75,13 +75,7 @@ async def call_llm(ctx: RunContext, request: LLMRequest) -> LLMResponse | None:
 # --- crawl & signals ---------------------------------------------------------------------
 async def crawl(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     ctx = runtime.context
-    lexicon = ctx.lexicon
-
-    def interest(text: str) -> float:
-        readable = text.replace("-", " ").replace("_", " ").replace("/", " ")
-        return min(3.0, sum(score_categories(find_hits(lexicon, readable)).values()))
-
-    crawler = SiteCrawler(state["url"], ctx.settings, ctx.fetcher, interest)
+    crawler = SiteCrawler(state["url"], ctx.settings, ctx.fetcher, link_interest(ctx.lexicon))
     ctx.crawler = crawler
     result = await crawler.run()
     ctx.trace.emit(
@@ -407,8 +401,9 @@ def verify(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     )
     findings: list[Finding] = []
     scores = state["signals"].candidate_categories
+    grouped = evidence_by_category(verified)
     for claim in claims:
-        evidence = [v.evidence for v in verified if v.category == claim["category"]]
+        evidence = grouped.get(claim["category"], [])
         if not evidence or claim["category"] not in ctx.policy.ids:
             continue
         if any(f.category == claim["category"] for f in findings):

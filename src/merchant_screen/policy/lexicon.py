@@ -32,7 +32,7 @@ import functools
 import importlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +44,7 @@ __all__ = [
     "Passage",
     "compile_lexicon",
     "find_hits",
+    "link_interest",
     "passages_for",
     "score_categories",
 ]
@@ -619,3 +620,14 @@ def _only(item: tuple[Any, Any], allowed: frozenset[str]) -> bool:
     if kind == "SUBPATTERN" and not value[1]:
         return all(_only(x, allowed) for x in value[3])
     return False
+
+
+def link_interest(lexicon: Lexicon, cap: float = 3.0) -> Callable[[str], float]:
+    """How strongly a link (anchor text and URL) names a policy category, for crawl ranking:
+    the lexicon score of the text with URL separators read as spaces, capped at ``cap``."""
+
+    def interest(text: str) -> float:
+        readable = text.replace("-", " ").replace("_", " ").replace("/", " ")
+        return min(cap, sum(score_categories(find_hits(lexicon, readable)).values()))
+
+    return interest

@@ -495,16 +495,10 @@ class SiteCrawler:
 def default_interest() -> InterestFn:
     """Link interest from the default policy lexicon: anchors and paths that name a policy
     category ("ammunition", "delta-8", "replica") are fetched before neutral ones."""
-    from merchant_screen.policy.lexicon import compile_lexicon, find_hits, score_categories
+    from merchant_screen.policy.lexicon import compile_lexicon, link_interest
     from merchant_screen.policy.loader import load_policy
 
-    lexicon = compile_lexicon(load_policy(None))
-
-    def interest(text: str) -> float:
-        readable = text.replace("-", " ").replace("_", " ").replace("/", " ")
-        return min(3.0, sum(score_categories(find_hits(lexicon, readable)).values()))
-
-    return interest
+    return link_interest(compile_lexicon(load_policy(None)))
 
 
 def _join(base: str, path: str) -> str:

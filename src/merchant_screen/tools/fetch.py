@@ -12,7 +12,7 @@ import contextlib
 import ssl
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -357,8 +357,3 @@ class Fetcher:
                     encoding = response.headers.get("content-encoding", "")
                     body = await read_body(response.aiter_raw(), encoding, max_bytes)
                     return _Raw(response.status_code, response.headers, body.data, body.truncated)
-
-
-def with_body(result: FetchResult, body: bytes) -> FetchResult:
-    """A copy of ``result`` with another body (used by tests and the snapshot store)."""
-    return replace(result, body=body)

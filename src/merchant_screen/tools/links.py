@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qsl, urlsplit
@@ -412,6 +412,3 @@ _PLATFORM_PATHS: dict[str, tuple[tuple[str, LinkKind], ...]] = {
 def platform_hints(platform: str | None) -> tuple[tuple[str, LinkKind], ...]:
     """Well-known paths of a site builder worth trying even when no link points at them."""
     return _PLATFORM_PATHS.get(platform or "", ())
-
-
-InterestFn = Callable[[str], float]
