@@ -16,12 +16,12 @@ from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from merchant_screen.agent.calibration import Calibrator, load_calibrator
 from merchant_screen.agent.graph import build_graph
 from merchant_screen.agent.prompts import prompts_version
-from merchant_screen.agent.state import Mode, RunContext, ScreenState
+from merchant_screen.agent.state import Asked, Mode, RunContext, ScreenState
 from merchant_screen.agent.trace import Budget, Trace
 from merchant_screen.llm.port import LLMClient
 from merchant_screen.llm.pricing import cost_usd, load_prices
@@ -29,6 +29,7 @@ from merchant_screen.llm.select import build_llm
 from merchant_screen.policy.lexicon import Lexicon, compile_lexicon
 from merchant_screen.policy.loader import load_policy
 from merchant_screen.policy.model import Policy
+from merchant_screen.scoring.model import Scorer, load_scorer
 from merchant_screen.settings import Settings
 from merchant_screen.tools.crawl import CrawlResult, open_fetcher
 from merchant_screen.tools.fetch import Fetcher
@@ -53,6 +54,16 @@ def package_version() -> str:
         return version("merchant-screen")
     except PackageNotFoundError:
         return "0+unknown"
+
+
+def answer_probability(asked: list[Asked]) -> Literal["logprobs", "stated", "mixed", "none"]:
+    """Where the model's probabilities in a run came from (``Versions.answer_probability``)."""
+    sources = {a["answer"].source for a in asked} - {"none"}
+    if not sources:
+        return "none"
+    if len(sources) > 1:
+        return "mixed"
+    return "logprobs" if "logprobs" in sources else "stated"
 
 
 def _declared(value: Declared | dict[str, str] | str | None) -> Declared | None:
@@ -82,6 +93,7 @@ class Screener:
         self.calibrator: Calibrator | None = (
             load_calibrator(self.settings.calibration) if self.settings.calibration else None
         )
+        self.scorer: Scorer = load_scorer(self.settings.scorer)
         self.prices = load_prices(self.settings.prices)
         self.snapshots = SnapshotStore(self.settings.snapshot_path)
 
@@ -145,6 +157,7 @@ class Screener:
             protocol=llm.tool_protocol,
             declared=_declared(declared),
             calibrator=self.calibrator,
+            scorer=self.scorer,
         )
         trace.emit(
             "screen",
@@ -222,6 +235,7 @@ class Screener:
             raw_confidence=state.get("raw_confidence"),
             findings=findings,
             rejected_evidence=state.get("rejected") or [],
+            scores=state.get("scores") or [],
             signals=state["signals"],
             business=Business(
                 summary=state.get("summary") or "",
@@ -258,6 +272,8 @@ class Screener:
                 prompts=prompts_version(),
                 model=ctx.llm.model_id,
                 calibration=self.calibrator.version if self.calibrator else "none",
+                scorer=self.scorer.version if ctx.mode == "evidence" else "none",
+                answer_probability=answer_probability(state.get("asked") or []),
                 settings=self.settings.fingerprint(),
             ),
             reasons=reasons,

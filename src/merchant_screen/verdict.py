@@ -13,7 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
     "Action",
+    "Answer",
     "Business",
+    "CategoryScore",
     "CrawlPageRecord",
     "CrawlSummary",
     "Decision",
@@ -58,6 +60,30 @@ class Finding(_Model):
     confidence: float = Field(ge=0, le=1)
     rationale: str = ""
     evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Answer(_Model):
+    """The model's answer about one passage of a candidate category."""
+
+    url: str
+    probability: float = Field(ge=0, le=1, description="P(the passage shows the category)")
+    source: Literal["logprobs", "stated", "none"] = Field(
+        description="logprobs: read from token log-probabilities; stated: the answer token "
+        "only (the endpoint gave no log-probabilities); none: the answer was not an option"
+    )
+    answer: str = Field("", description="the token the model answered")
+
+
+class CategoryScore(_Model):
+    """The learned scorer's view of one candidate category (evidence-first mode)."""
+
+    category: str
+    tier: Tier
+    probability: float = Field(ge=0, le=1, description="calibrated P(the merchant offers it)")
+    threshold: float = Field(ge=0, le=1, description="the tier's finding threshold")
+    flagged: bool = Field(description="probability >= threshold: a finding was proposed")
+    features: dict[str, float] = Field(default_factory=dict)
+    answers: list[Answer] = Field(default_factory=list)
 
 
 class SuspiciousText(_Model):
@@ -142,6 +168,12 @@ class Versions(_Model):
     prompts: str
     model: str
     calibration: str = "none"
+    scorer: str = Field("none", description="sha256 of the scorer artifact, 'none' if not used")
+    answer_probability: Literal["logprobs", "stated", "mixed", "none"] = Field(
+        "none",
+        description="where the model's probabilities came from: token log-probabilities, "
+        "the stated answers only (endpoint without log-probabilities), both, or no question",
+    )
     settings: str = ""
 
 
@@ -161,6 +193,9 @@ class Verdict(_Model):
     raw_confidence: float | None = Field(None, ge=0, le=1, description="before calibration")
     findings: list[Finding] = Field(default_factory=list)
     rejected_evidence: list[RejectedEvidence] = Field(default_factory=list)
+    scores: list[CategoryScore] = Field(
+        default_factory=list, description="every candidate category the scorer weighed"
+    )
     signals: Signals = Field(default_factory=Signals)
     business: Business = Field(default_factory=Business)
     crawl: CrawlSummary = Field(default_factory=CrawlSummary)

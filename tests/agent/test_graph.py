@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -289,16 +290,48 @@ async def test_json_tool_protocol(settings: Settings) -> None:
     assert llm.requests[1].messages[-1]["content"].startswith("Result of search_site")
 
 
-async def test_evidence_mode_narrow_questions(settings: Settings) -> None:
-    def judge(request: LLMRequest) -> str:
-        prompt = request.messages[0]["content"]
-        applies = "yes" if "Firearms" in prompt else "no"
-        return json.dumps({"applies": applies, "quote": "", "confidence": 0.8})
+def letter_judge(sells: str, p_yes: float = 0.9) -> Any:
+    """A scripted judge answering the forced choice: option A ("sells it") with ``p_yes``
+    for passages of the named category, 1 - p_yes otherwise (log-probabilities given)."""
 
-    llm = ScriptedLLM([], default=judge, model_id="scripted")
+    def judge(request: LLMRequest) -> LLMResponse:
+        prompt = request.messages[0]["content"]
+        p = p_yes if f"Category: {sells}" in prompt else 1 - p_yes
+        alternatives = (("A", math.log(p)), ("B", math.log(1 - p)))
+        return LLMResponse(content="A" if p >= 0.5 else "B", top_logprobs=alternatives)
+
+    return judge
+
+
+async def test_evidence_mode_narrow_questions(settings: Settings) -> None:
+    llm = ScriptedLLM([], default=letter_judge("Firearms"), model_id="scripted")
     async with Screener(settings.replace(assess_mode="evidence"), llm=llm) as screener:
         verdict = await screener.screen(RIDGE)
     assert_contract(verdict)
     assert verdict.decision == "prohibited"
     assert all(r.purpose == "adjudicate" for r in llm.requests)
+    assert all(r.max_tokens == 1 and r.top_logprobs == 20 for r in llm.requests)
     assert 1 <= len(llm.requests) <= 6
+    assert verdict.versions.answer_probability == "logprobs"
+    assert verdict.versions.scorer.startswith("sha256:")
+    weapons_score = next(s for s in verdict.scores if s.category == "weapons")
+    assert weapons_score.flagged and weapons_score.answers
+    assert all(a.source == "logprobs" and a.probability == 0.9 for a in weapons_score.answers)
+    assert verdict.findings[0].confidence == weapons_score.probability
+    prompt = llm.requests[0].messages[0]["content"]
+    assert (
+        "«PAGE https://ridgeline-outfitters.test/" in prompt and "Answer with one letter." in prompt
+    )
+
+
+async def test_evidence_mode_without_logprobs_uses_the_stated_answer(settings: Settings) -> None:
+    def stated(request: LLMRequest) -> str:
+        return "A" if "Category: Firearms" in request.messages[0]["content"] else "B"
+
+    llm = ScriptedLLM([], default=stated, model_id="scripted")
+    async with Screener(settings.replace(assess_mode="evidence"), llm=llm) as screener:
+        verdict = await screener.screen(RIDGE)
+    assert verdict.versions.answer_probability == "stated"
+    answers = [a for s in verdict.scores for a in s.answers]
+    assert answers and all(a.source == "stated" for a in answers)
+    assert {a.probability for a in answers} <= {0.8, 0.2}

@@ -1,11 +1,7 @@
-from merchant_screen.agent.signals import (
-    boilerplate_lines,
-    candidate_passages,
-    declared_mismatch,
-    hidden_samples,
-)
+from merchant_screen.agent.signals import declared_mismatch, hidden_samples, select_candidates
 from merchant_screen.policy.lexicon import compile_lexicon
 from merchant_screen.policy.loader import load_policy
+from merchant_screen.scoring.evidence import boilerplate_lines, gather_evidence
 from merchant_screen.tools.pages import ExtractedPage, HiddenText
 from merchant_screen.verdict import Declared, Evidence, Finding
 
@@ -33,11 +29,21 @@ def test_boilerplate_is_what_repeats() -> None:
 
 
 def test_footer_passages_are_offered_once_and_ranked_low() -> None:
-    candidates, _ = candidate_passages(LEXICON, PAGES, min_score=0.5)
+    candidates = select_candidates(gather_evidence(LEXICON, PAGES), min_score=0.5)
     keys = [(c["category"], c["text"]) for c in candidates]
     assert len(keys) == len(set(keys))
     alcohol = [c for c in candidates if c["category"] == "alcohol"]
     assert alcohol[0]["url"] == "https://wine.test/shop"
+    assert not alcohol[0]["chrome"]
+    assert all(c["chrome"] for c in candidates if c["category"] == "marijuana")  # footer only
+
+
+def test_only_categories_at_the_minimum_score_are_candidates() -> None:
+    evidence = gather_evidence(LEXICON, PAGES)
+    high = max(evidence.scores().values())
+    assert {c["category"] for c in select_candidates(evidence, min_score=high)} == {
+        k for k, v in evidence.scores().items() if v >= high
+    }
 
 
 def test_hidden_samples_skip_comments_and_short_bits() -> None:

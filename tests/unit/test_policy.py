@@ -89,7 +89,7 @@ def test_every_default_category_is_complete(category_id: str) -> None:
     assert category.includes and category.example_signals and category.required_evidence
     assert category.excludes
     assert all(e.startswith("Not a violation if") for e in category.excludes)
-    assert 15 <= len(category.lexicon) <= 60
+    assert 15 <= len(category.lexicon) <= 80  # recall-first vocabulary; the scorer adds precision
     assert category.negative_lexicon
     assert any(t.weight >= 1.5 for t in category.lexicon)
 

@@ -1,11 +1,17 @@
-"""Evidence-first assessment for small models: code has already found candidate passages;
-the model answers one narrow, schema-constrained question per passage.
+"""Evidence-first assessment: code finds candidate passages, the model answers one narrow
+question per passage (``agent.judge``), and the learned scorer (``merchant_screen.scoring``)
+turns the context of each candidate category plus the model's probabilities into a
+calibrated probability. Categories at or above their tier's threshold become claims whose
+quotes are then verified like any other.
 
 Measured on this project's machines: small local models get 1-2 of 8 merchants right when
-asked for a whole verdict, but most right when asked "does this passage show category X?"
-with the category described. The quote a "yes" answer cites must come from the passage;
-when the model's quote is not in it, the passage line holding the strongest lexicon term is
-used instead (still verified against the page like any quote).
+asked for a whole verdict, and say "yes" to nearly every passage when asked "does this
+passage show X?"; a forced choice against the category's exclusions, read from the answer
+token's log-probabilities, and context features weighed by a fitted scorer are what separate
+a merchant selling a thing from a page that merely names it.
+
+Every candidate category is scored, asked about or not: nothing the merchant writes removes
+one; exclusion phrases only enter as features.
 """
 
 from __future__ import annotations
@@ -14,23 +20,26 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
+from merchant_screen.agent.judge import ask_about, read_answer
 from merchant_screen.agent.nodes import call_llm
-from merchant_screen.agent.prompts import render
-from merchant_screen.agent.schemas import PassageAnswer
-from merchant_screen.agent.state import Candidate, Claim, RunContext, ScreenState
-from merchant_screen.errors import LLMOutputError
+from merchant_screen.agent.state import Asked, Claim, RunContext, ScreenState
 from merchant_screen.llm.port import LLMRequest
-from merchant_screen.llm.structured import json_schema_for, parse_structured
+from merchant_screen.policy.lexicon import find_hits, score_categories
+from merchant_screen.scoring.evidence import Candidate
+from merchant_screen.scoring.features import category_features
 from merchant_screen.tools.text import find_quote
+from merchant_screen.verdict import Answer, CategoryScore
 
-__all__ = ["adjudicate", "pick_questions", "quote_for"]
+__all__ = ["adjudicate", "pick_questions", "quote_for", "score"]
 
-MAX_QUESTIONS = 6
 PASSAGES_PER_CATEGORY = 2
+QUOTES_PER_CLAIM = 2
+TOP_LOGPROBS = 20
 
 
 def pick_questions(candidates: list[Candidate], limit: int) -> list[Candidate]:
-    """Up to ``limit`` passages: best first, at most two per category, categories interleaved."""
+    """Up to ``limit`` passages: at most two per category, every category's best passage
+    before any category's second (categories in the order given)."""
     per_category: dict[str, list[Candidate]] = {}
     for c in candidates:
         bucket = per_category.setdefault(c["category"], [])
@@ -43,10 +52,11 @@ def pick_questions(candidates: list[Candidate], limit: int) -> list[Candidate]:
     return order[:limit]
 
 
-def quote_for(answer: PassageAnswer, candidate: Candidate) -> str:
-    """The model's quote if it is in the passage, else the line with the first lexicon term."""
-    if answer.quote and find_quote(answer.quote, candidate["text"]):
-        return answer.quote
+def quote_for(candidate: Candidate, model_quote: str = "") -> str:
+    """The model's quote if it is in the passage, else the passage line holding the most
+    lexicon terms (cut at 300 characters on a word boundary)."""
+    if model_quote and find_quote(model_quote, candidate["text"]):
+        return model_quote
     lines = [line.strip() for line in candidate["text"].split("\n") if line.strip()]
     if not lines:
         return ""
@@ -60,74 +70,133 @@ def quote_for(answer: PassageAnswer, candidate: Candidate) -> str:
     return best if len(best) <= 300 else best[:300].rsplit(" ", 1)[0]
 
 
-def _trim(text: str, limit: int = 900) -> str:
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0]
-
-
 async def adjudicate(state: ScreenState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    """Ask the model about the best passages of each candidate category."""
     ctx = runtime.context
-    limit = min(MAX_QUESTIONS, max(0, ctx.settings.max_llm_calls))
-    schema = json_schema_for(PassageAnswer)
-    answers: dict[str, list[tuple[PassageAnswer, Candidate]]] = {}
+    style: Any = ctx.settings.question_style
+    limit = min(ctx.settings.max_questions, ctx.settings.max_llm_calls)
+    asked: list[Asked] = []
     partial = ""
     for candidate in pick_questions(state.get("candidates") or [], limit):
         category = ctx.policy.category(candidate["category"])
-        prompt = render(
-            "adjudicate",
-            name=category.name,
-            definition=category.definition,
-            includes="; ".join(category.includes[:6]),
-            excludes="; ".join(category.excludes[:6]),
-            url=candidate["url"],
-            passage=_trim(candidate["text"]).replace("«", "‹").replace("»", "›"),
-        )
+        question = ask_about(category, candidate, style)
         request = LLMRequest(
-            [{"role": "user", "content": prompt}],
+            [{"role": "user", "content": question.prompt}],
             purpose="adjudicate",
-            schema=schema,
-            schema_name="passage_answer",
-            max_tokens=160,
+            max_tokens=1,
+            top_logprobs=TOP_LOGPROBS,
         )
         response = await call_llm(ctx, request)
         if response is None:
             partial = ctx.budget.exhausted or "budget used up"
             break
-        try:
-            parsed = parse_structured(response.content, PassageAnswer)
-        except LLMOutputError as exc:
-            ctx.trace.emit("adjudicate", "invalid_output", reason=str(exc))
-            continue
-        assert isinstance(parsed, PassageAnswer)
+        reading = read_answer(response, question)
+        answer = Answer(
+            url=candidate["url"],
+            probability=reading.probability,
+            source=reading.source,
+            answer=reading.token,
+        )
         ctx.trace.emit(
             "adjudicate",
             "answer",
             category=category.id,
             url=candidate["url"],
-            applies=parsed.applies,
-            confidence=parsed.confidence,
+            probability=reading.probability,
+            source=reading.source,
+            token=reading.token,
         )
-        answers.setdefault(category.id, []).append((parsed, candidate))
-    claims: list[Claim] = []
-    for category_id, pairs in answers.items():
-        yes = [(a, c) for a, c in pairs if a.applies == "yes"]
-        if not yes:
-            continue
-        confidence = max(a.confidence for a, _ in yes)
-        quotes = [{"url": c["url"], "quote": quote_for(a, c)} for a, c in yes]
-        terms = sorted({t for _, c in yes for t in c["terms"] if t.replace(" ", "").isalnum()})
-        rationale = (
-            f"{len(yes)} of {len(pairs)} passage(s) judged to show "
-            f"{ctx.policy.category(category_id).name}"
-            + (f" (terms: {', '.join(terms[:6])})" if terms else "")
-        )
-        claims.append(
-            Claim(category=category_id, confidence=confidence, rationale=rationale, quotes=quotes)
-        )
-    summary = _homepage_summary(state)
-    update: dict[str, Any] = {"claims": claims, "answered": True, "summary": summary}
+        asked.append(Asked(candidate=candidate, answer=answer))
+    update: dict[str, Any] = {"asked": asked, "summary": _homepage_summary(state)}
     if partial:
         update["partial_reason"] = partial
     return update
+
+
+def score(state: ScreenState, runtime: Runtime[RunContext]) -> dict[str, Any]:
+    """Score every candidate category; those at or above their threshold become claims."""
+    ctx = runtime.context
+    assert ctx.scorer is not None, "evidence mode needs a scorer"
+    evidence = state["evidence"]
+    asked = state.get("asked") or []
+    declared = ""
+    if ctx.declared is not None:
+        declared = f"{ctx.declared.name}. {ctx.declared.description}"
+    declared_scores = score_categories(find_hits(ctx.lexicon, declared)) if declared else {}
+    minimum = ctx.policy.thresholds.candidate_min_score
+    scores: list[CategoryScore] = []
+    claims: list[Claim] = []
+    for category_id, found in evidence.categories.items():
+        if found.site_score < minimum:
+            continue
+        category = ctx.policy.category(category_id)
+        mine = [a for a in asked if a["candidate"]["category"] == category_id]
+        features = category_features(
+            found,
+            model_probabilities=[a["answer"].probability for a in mine],
+            declared_score=declared_scores.get(category_id, 0.0),
+            prohibited=category.tier == "prohibited",
+        )
+        probability = ctx.scorer.probability(features)
+        threshold = ctx.scorer.threshold(category.tier)
+        flagged = probability >= threshold
+        scores.append(
+            CategoryScore(
+                category=category_id,
+                tier=category.tier,
+                probability=probability,
+                threshold=threshold,
+                flagged=flagged,
+                features=features,
+                answers=[a["answer"] for a in mine],
+            )
+        )
+        if flagged:
+            claims.append(
+                Claim(
+                    category=category_id,
+                    confidence=probability,
+                    rationale=_rationale(probability, features, len(mine)),
+                    quotes=_quotes(mine, found.ranked()),
+                )
+            )
+    scores.sort(key=lambda s: (-s.probability, s.category))
+    ctx.trace.emit(
+        "score",
+        "scored",
+        scorer=ctx.scorer.version,
+        scores={s.category: s.probability for s in scores},
+        flagged=[s.category for s in scores if s.flagged],
+    )
+    return {"scores": scores, "claims": claims, "answered": True}
+
+
+def _quotes(mine: list[Asked], ranked: list[Candidate]) -> list[dict[str, str]]:
+    """Quotes from the passages the model rated highest, then the lexicon's best."""
+    passages = [a["candidate"] for a in sorted(mine, key=lambda a: -a["answer"].probability)]
+    passages += ranked
+    quotes: list[dict[str, str]] = []
+    for candidate in passages:
+        quote = quote_for(candidate)
+        item = {"url": candidate["url"], "quote": quote}
+        if quote and item not in quotes:
+            quotes.append(item)
+        if len(quotes) == QUOTES_PER_CLAIM:
+            break
+    return quotes
+
+
+def _rationale(probability: float, features: dict[str, float], asked: int) -> str:
+    parts = [f"scorer probability {probability:.2f}"]
+    if asked:
+        parts.append(f"model {features['model_max']:.2f} on {asked} passage(s)")
+    if features["offer_near"]:
+        parts.append("a price beside it")
+    if features["offer_page"]:
+        parts.append("on a page that sells")
+    if features["negative_terms"]:
+        parts.append("exclusion wording nearby (weighed, not trusted)")
+    return "; ".join(parts)
 
 
 def _homepage_summary(state: ScreenState) -> str:
@@ -136,4 +205,5 @@ def _homepage_summary(state: ScreenState) -> str:
         return ""
     page = pages[0].page
     text = page.meta_description or " - ".join(x for x in (page.title, *page.headings[:1]) if x)
-    return _trim(" ".join(text.split()), 300)
+    text = " ".join(text.split())
+    return text if len(text) <= 300 else text[:300].rsplit(" ", 1)[0]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from merchant_screen.policy.model import Thresholds
 from merchant_screen.tools.coverage import Coverage
-from merchant_screen.verdict import Action, Decision, Finding, Signals
+from merchant_screen.verdict import Action, CategoryScore, Decision, Finding, Signals
 
 __all__ = [
     "Outcome",
@@ -128,19 +128,33 @@ def overall_confidence(
     candidate_scores: dict[str, float],
     *,
     partial: bool,
+    scores: Sequence[CategoryScore] | None = None,
 ) -> float:
-    """Probability-like confidence that ``decision`` is right (before calibration)."""
+    """Probability-like confidence that ``decision`` is right (before calibration).
+
+    With the scorer's probabilities (``scores``, evidence-first mode): ``prohibited`` is as
+    likely as its most probable prohibited finding; ``restricted`` as its most probable
+    restricted finding times the chance that no prohibited candidate applies; ``allowed`` as
+    the chance that no candidate applies, scaled by how much of the site was seen. Without
+    them (agent mode) the lexicon scores of unresolved candidates lower ``allowed``.
+    """
+    none_apply = {"prohibited": 1.0, "restricted": 1.0}
+    for s in scores or ():
+        none_apply[s.tier] *= 1 - s.probability
     if decision in ("prohibited", "restricted"):
         top = max((f.confidence for f in findings if f.tier == decision), default=0.5)
-        value = top
+        value = top * (none_apply["prohibited"] if decision == "restricted" and scores else 1)
     elif decision == "unknown":
         strong_states = {"parked", "bot_wall", "login_wall", "under_construction", "js_required"}
         value = 0.85 if (coverage.homepage_state or "") in strong_states else 0.6
     else:
         kinds = sum(1 for v in coverage.evidence_kinds.values() if v)
         value = 0.55 + 0.04 * min(kinds, 7)
-        unresolved = sum(1 for s in candidate_scores.values() if s >= 2.0)
-        value -= 0.08 * min(unresolved, 4)
+        if scores is not None:
+            value *= none_apply["prohibited"] * none_apply["restricted"]
+        else:
+            unresolved = sum(1 for s in candidate_scores.values() if s >= 2.0)
+            value -= 0.08 * min(unresolved, 4)
     if partial:
         value -= 0.15
     return round(_clip(value), 4)

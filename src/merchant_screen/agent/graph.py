@@ -1,5 +1,5 @@
-"""The screening graph: crawl -> find_signals -> (assess <-> run_tools | adjudicate) -> verify
--> decide -> calibrate."""
+"""The screening graph: crawl -> find_signals -> (assess <-> run_tools | adjudicate -> score)
+-> verify -> decide -> calibrate."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from langgraph.graph import END, START, StateGraph
 
 from merchant_screen.agent import nodes
-from merchant_screen.agent.adjudicate import adjudicate
+from merchant_screen.agent.adjudicate import adjudicate, score
 from merchant_screen.agent.state import RunContext, ScreenState
 
 __all__ = ["build_graph"]
@@ -24,6 +24,7 @@ def build_graph() -> Any:
     graph.add_node("assess", nodes.assess)
     graph.add_node("run_tools", nodes.run_tools)
     graph.add_node("adjudicate", adjudicate)
+    graph.add_node("score", score)
     graph.add_node("verify", nodes.verify)
     graph.add_node("decide", nodes.decide_verdict)
     graph.add_node("calibrate", nodes.calibrate)
@@ -36,7 +37,8 @@ def build_graph() -> Any:
         "assess", nodes.route_after_assess, ["run_tools", "assess", "verify"]
     )
     graph.add_edge("run_tools", "assess")
-    graph.add_edge("adjudicate", "verify")
+    graph.add_edge("adjudicate", "score")
+    graph.add_edge("score", "verify")
     graph.add_conditional_edges("verify", nodes.route_after_verify, ["assess", "decide"])
     graph.add_edge("decide", "calibrate")
     graph.add_edge("calibrate", END)

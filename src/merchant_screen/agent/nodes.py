@@ -23,7 +23,7 @@ from merchant_screen.agent.evidence import PageIndex, evidence_by_category, veri
 from merchant_screen.agent.injection import find_injections
 from merchant_screen.agent.prompts import render, spotlight
 from merchant_screen.agent.schemas import AssessmentOut, NextAction, with_category_enum
-from merchant_screen.agent.signals import candidate_passages, declared_mismatch, hidden_samples
+from merchant_screen.agent.signals import declared_mismatch, hidden_samples, select_candidates
 from merchant_screen.agent.state import Candidate, Claim, RunContext, ScreenState
 from merchant_screen.agent.toolbox import TOOL_SPECS, Toolbox
 from merchant_screen.errors import LLMOutputError
@@ -31,6 +31,7 @@ from merchant_screen.llm.openai_compat import ToolsUnsupportedError
 from merchant_screen.llm.port import LLMRequest, LLMResponse
 from merchant_screen.llm.structured import json_schema_for, parse_structured
 from merchant_screen.policy.lexicon import link_interest
+from merchant_screen.scoring.evidence import gather_evidence
 from merchant_screen.tools.crawl import SiteCrawler
 from merchant_screen.verdict import Finding, RejectedEvidence, Signals
 
@@ -95,9 +96,9 @@ def find_signals(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     result = state["crawl"]
     pages = [p.page for p in result.ok_pages() if p.page is not None]
     all_pages = [p.page for p in result.pages if p.page is not None]
-    candidates, scores = candidate_passages(
-        ctx.lexicon, pages, ctx.policy.thresholds.candidate_min_score
-    )
+    evidence = gather_evidence(ctx.lexicon, pages)
+    candidates = select_candidates(evidence, ctx.policy.thresholds.candidate_min_score)
+    scores = evidence.scores()
     injections = find_injections(all_pages)
     hidden = hidden_samples(all_pages)
     language = result.language
@@ -125,6 +126,7 @@ def find_signals(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     return {
         "signals": signals,
         "candidates": candidates,
+        "evidence": evidence,
         "messages": [],
         "claims": [],
         "reasks": 0,
@@ -409,14 +411,15 @@ def verify(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
         if any(f.category == claim["category"] for f in findings):
             continue
         category = ctx.policy.category(claim["category"])
+        confidence = claim["confidence"]  # evidence mode: the scorer's calibrated probability
+        if ctx.mode == "agent":
+            confidence = finding_confidence(confidence, len(evidence), scores.get(category.id, 0.0))
         findings.append(
             Finding(
                 category=category.id,
                 tier=category.tier,
                 name=category.name,
-                confidence=finding_confidence(
-                    claim["confidence"], len(evidence), scores.get(category.id, 0.0)
-                ),
+                confidence=confidence,
                 rationale=claim["rationale"],
                 evidence=evidence,
             )
@@ -495,6 +498,7 @@ def calibrate(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
         state["crawl"].coverage,
         signals.candidate_categories,
         partial=signals.partial,
+        scores=state.get("scores"),
     )
     confidence = ctx.calibrator.apply(raw) if ctx.calibrator is not None else raw
     action, reasons = choose_action(decision, confidence, ctx.policy.thresholds, signals)

@@ -10,24 +10,30 @@ from merchant_screen.agent.trace import Budget, Trace
 from merchant_screen.llm.port import LLMClient, Message, ToolProtocol
 from merchant_screen.policy.lexicon import Lexicon
 from merchant_screen.policy.model import Policy
+from merchant_screen.scoring.evidence import Candidate, SiteEvidence
+from merchant_screen.scoring.model import Scorer
 from merchant_screen.settings import Settings
 from merchant_screen.tools.crawl import CrawlResult, SiteCrawler
 from merchant_screen.tools.fetch import Fetcher
-from merchant_screen.verdict import Declared, Finding, RejectedEvidence, Signals
+from merchant_screen.verdict import (
+    Answer,
+    CategoryScore,
+    Declared,
+    Finding,
+    RejectedEvidence,
+    Signals,
+)
 
-__all__ = ["Candidate", "Claim", "Mode", "RunContext", "ScreenState"]
+__all__ = ["Asked", "Candidate", "Claim", "Mode", "RunContext", "ScreenState"]
 
 Mode = Literal["agent", "evidence"]
 
 
-class Candidate(TypedDict):
-    """A passage the policy lexicon flagged for a category."""
+class Asked(TypedDict):
+    """One question the model answered: the passage it was about and what it said."""
 
-    category: str
-    url: str
-    text: str
-    score: float
-    terms: list[str]
+    candidate: Candidate
+    answer: Answer
 
 
 class Claim(TypedDict):
@@ -42,6 +48,9 @@ class ScreenState(TypedDict, total=False):
     crawl: CrawlResult
     signals: Signals
     candidates: list[Candidate]
+    evidence: SiteEvidence
+    asked: list[Asked]
+    scores: list[CategoryScore]
     messages: list[Message]
     pending: list[dict[str, Any]]
     summary: str
@@ -75,6 +84,7 @@ class RunContext:
     protocol: ToolProtocol
     declared: Declared | None = None
     calibrator: Any = None
+    scorer: Scorer | None = None
     crawler: SiteCrawler | None = None
     toolbox: Toolbox | None = None
     notes: list[str] = field(default_factory=list)

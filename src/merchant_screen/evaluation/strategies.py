@@ -23,8 +23,7 @@ from merchant_screen.agent.decide import decide, finding_confidence, overall_con
 from merchant_screen.agent.evidence import Claim, PageIndex, verify_claims
 from merchant_screen.agent.injection import find_injections
 from merchant_screen.agent.prompts import prompts_version
-from merchant_screen.agent.schemas import PassageAnswer
-from merchant_screen.agent.signals import candidate_passages, declared_mismatch, hidden_samples
+from merchant_screen.agent.signals import declared_mismatch, hidden_samples, select_candidates
 from merchant_screen.api import Screener
 from merchant_screen.evaluation.assemble import (
     Outcome,
@@ -38,6 +37,7 @@ from merchant_screen.evaluation.assemble import (
 from merchant_screen.evaluation.dataset import Case
 from merchant_screen.evaluation.naive import NaiveStrategy
 from merchant_screen.llm.port import LLMClient
+from merchant_screen.scoring.evidence import gather_evidence
 from merchant_screen.settings import Settings
 from merchant_screen.tools.crawl import CrawlResult, SiteCrawler, open_fetcher
 from merchant_screen.tools.fetch import Fetcher
@@ -144,11 +144,10 @@ def keyword_outcome(screener: Screener, crawl: CrawlResult, declared: Declared |
     """Lexicon candidates -> cited lines -> verification -> the pipeline's decision rules."""
     policy, lexicon = screener.policy, screener.lexicon
     pages = [p.page for p in crawl.ok_pages() if p.page is not None]
-    candidates, scores = candidate_passages(lexicon, pages, policy.thresholds.candidate_min_score)
-    claims = [
-        Claim(c["category"], c["url"], quote_for(PassageAnswer(applies="yes"), c))
-        for c in candidates
-    ]
+    site = gather_evidence(lexicon, pages)
+    candidates = select_candidates(site, policy.thresholds.candidate_min_score)
+    scores = site.scores()
+    claims = [Claim(c["category"], c["url"], quote_for(c)) for c in candidates]
     verified, rejected = verify_claims(claims, PageIndex(pages))
     findings: list[Finding] = []
     for category_id in dict.fromkeys(c["category"] for c in candidates):

@@ -7,7 +7,9 @@ learns from rejections and remembers for its lifetime:
   → schema in the system message only;
 * native tools rejected → ``tool_protocol`` becomes ``"json"`` and ``ToolsUnsupportedError``
   is raised so the caller re-plans the turn;
-* ``max_tokens`` rejected → ``max_completion_tokens``; ``temperature`` rejected → omitted.
+* ``max_tokens`` rejected → ``max_completion_tokens``; ``temperature`` rejected → omitted;
+  ``logprobs`` rejected → omitted (responses then carry no ``top_logprobs`` and callers fall
+  back to the stated answer).
 
 Credentials and the endpoint are passed to the SDK explicitly; SDK retries are off
 (``max_retries=0``) because ``retry.py`` owns transport retries.
@@ -51,8 +53,14 @@ _FORMAT_WORDS = ("response_format", "json_schema", "json_object")
 
 ToolProtocolSetting = Literal["auto", "native", "json"]
 SchemaMode = Literal["json_schema", "json_object", "prompt"]
-Rejection = Literal["tools", "schema", "max_tokens", "temperature"]
-_PARAM_REJECTIONS: tuple[Literal["max_tokens", "temperature"], ...] = ("max_tokens", "temperature")
+Rejection = Literal["tools", "schema", "max_tokens", "temperature", "logprobs"]
+_PARAM_REJECTIONS: dict[str, Literal["max_tokens", "temperature", "logprobs"]] = {
+    "max_tokens": "max_tokens",
+    "temperature": "temperature",
+    "logprobs": "logprobs",
+    "top_logprobs": "logprobs",
+}
+_MAX_TOP_LOGPROBS = 20  # the OpenAI API's limit
 
 
 class ToolsUnsupportedError(LLMError):
@@ -95,6 +103,7 @@ class OpenAICompatClient:
         self._schema_mode: SchemaMode = "json_schema"
         self._length_param = "max_tokens"
         self._send_temperature = True
+        self._send_logprobs = True
         self._policy = RetryPolicy(
             attempts=max_retries + 1, wait_scale=retry_wait_scale, max_wait=retry_max_wait
         )
@@ -166,6 +175,9 @@ class OpenAICompatClient:
         kwargs: dict[str, Any] = {"model": self._model, self._length_param: request.max_tokens}
         if self._send_temperature:
             kwargs["temperature"] = 0
+        if request.top_logprobs > 0 and self._send_logprobs:
+            kwargs["logprobs"] = True
+            kwargs["top_logprobs"] = min(request.top_logprobs, _MAX_TOP_LOGPROBS)
         if request.tools and self.tool_protocol == "native":
             kwargs["tools"] = [tool.openai() for tool in request.tools]
         if request.schema is not None:
@@ -198,6 +210,8 @@ class OpenAICompatClient:
             self._length_param = "max_completion_tokens"
         elif rejection == "temperature":
             self._send_temperature = False
+        elif rejection == "logprobs":
+            self._send_logprobs = False
         else:  # passthrough only lets rejections through; keep mypy and readers certain
             raise LLMUnavailableError(f"{self._base_url} failed: {describe_error(exc)}") from exc
 
@@ -236,6 +250,7 @@ class OpenAICompatClient:
             model=model,
             finish_reason=choice.finish_reason,
             seconds=seconds,
+            top_logprobs=_first_token_alternatives(choice),
         )
 
 
@@ -246,9 +261,11 @@ def _rejection(exc: BaseException, kwargs: dict[str, Any]) -> Rejection | None:
     text = _error_text(exc)
     param = (exc.param or "").lower()
     client_error = exc.status_code != 500
-    for name in _PARAM_REJECTIONS:
+    for name, rejection in _PARAM_REJECTIONS.items():
         if name in kwargs and client_error and (param == name or f"'{name}'" in text):
-            return name
+            return rejection
+    if "logprobs" in kwargs and client_error and "logprob" in text and _REFUSAL_WORDS.search(text):
+        return "logprobs"
     mentions_support = "support" in text
     if "tools" in kwargs and (
         param in ("tools", "tool_choice")
@@ -266,6 +283,19 @@ def _rejection(exc: BaseException, kwargs: dict[str, Any]) -> Rejection | None:
     ):
         return "schema"
     return None
+
+
+def _first_token_alternatives(choice: Any) -> tuple[tuple[str, float], ...] | None:
+    """(token, logprob) alternatives of the first generated token, if the endpoint sent any."""
+    logprobs = getattr(choice, "logprobs", None)
+    content = getattr(logprobs, "content", None) if logprobs is not None else None
+    if not content:
+        return None
+    first = content[0]
+    alternatives = [(str(t.token), float(t.logprob)) for t in first.top_logprobs or ()]
+    if not alternatives:
+        alternatives = [(str(first.token), float(first.logprob))]
+    return tuple(sorted(alternatives, key=lambda item: -item[1]))
 
 
 def _error_text(exc: openai.APIStatusError) -> str:

@@ -65,7 +65,8 @@ class TokenUsage:
 @dataclass(frozen=True)
 class LLMRequest:
     """One chat completion. ``schema`` asks for JSON matching a JSON schema (structured output);
-    ``tools`` offers native tool calls. Temperature is always 0."""
+    ``tools`` offers native tool calls; ``top_logprobs`` > 0 asks for that many alternatives
+    (with log-probabilities) of the first generated token. Temperature is always 0."""
 
     messages: list[Message]
     purpose: str = "assess"  # for traces and usage accounting
@@ -73,6 +74,7 @@ class LLMRequest:
     schema: dict[str, Any] | None = None
     schema_name: str = "answer"
     max_tokens: int = 800
+    top_logprobs: int = 0
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,9 @@ class LLMResponse:
     finish_reason: str | None = None
     seconds: float = 0.0
     cached: bool = False  # answered from the response cache
+    top_logprobs: tuple[tuple[str, float], ...] | None = None
+    """(token, log-probability) alternatives of the first generated token, most likely first;
+    None when they were not asked for or the endpoint gives none."""
 
 
 ToolProtocol = Literal["native", "json"]

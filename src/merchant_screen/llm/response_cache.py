@@ -23,7 +23,7 @@ from merchant_screen.tools.cache import JsonBlobCache, cache_key
 
 __all__ = ["CachingLLM", "response_key"]
 
-_FORMAT = 1
+_FORMAT = 2
 _UNCACHEABLE_FINISH = frozenset({"refusal", "content_filter"})
 
 
@@ -40,6 +40,7 @@ def response_key(model_id: str, salt: str, protocol: ToolProtocol, request: LLMR
         request.schema_name,
         request.messages,
         request.max_tokens,
+        request.top_logprobs,
     )
 
 
@@ -113,6 +114,9 @@ def _encode(response: LLMResponse) -> dict[str, Any]:
         ],
         "model": response.model,
         "finish_reason": response.finish_reason,
+        "top_logprobs": None
+        if response.top_logprobs is None
+        else [[token, logprob] for token, logprob in response.top_logprobs],
     }
 
 
@@ -127,6 +131,8 @@ def _decode(meta: dict[str, Any]) -> LLMResponse | None:
         )
         input_tokens, output_tokens, cached_tokens = (int(v) for v in meta["usage"])
         finish = meta["finish_reason"]
+        alternatives = meta["top_logprobs"]
+        top = None if alternatives is None else tuple((str(a), float(b)) for a, b in alternatives)
         return LLMResponse(
             content=content if isinstance(content, str) else None,
             tool_calls=calls,
@@ -135,6 +141,7 @@ def _decode(meta: dict[str, Any]) -> LLMResponse | None:
             finish_reason=finish if isinstance(finish, str) else None,
             seconds=0.0,
             cached=True,
+            top_logprobs=top,
         )
     except (KeyError, TypeError, ValueError):
         return None

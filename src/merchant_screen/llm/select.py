@@ -3,22 +3,31 @@ OpenAI-compatible endpoint. An API key alone never selects a remote model."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from merchant_screen.errors import LLMUnavailableError
-from merchant_screen.llm.fake import RuleBasedFake
+from merchant_screen.llm.fake import RuleBasedFake, request_text
 from merchant_screen.llm.openai_compat import OpenAICompatClient
-from merchant_screen.llm.port import LLMClient, LLMRequest
+from merchant_screen.llm.port import LLMClient, LLMRequest, LLMResponse
 from merchant_screen.llm.response_cache import CachingLLM
 from merchant_screen.settings import Settings
 
 __all__ = ["build_llm", "fake_model"]
 
 
+# ``--model fake`` leans towards "applies" on every passage it is asked about, with the same
+# probability each time: first option / yes 0.6, last option / no 0.4 (both answer styles).
+_FAKE_ALTERNATIVES = tuple(
+    (token, math.log(p)) for token, p in (("A", 0.6), ("Yes", 0.6), ("B", 0.4), ("No", 0.4))
+)
+
+
 def _fake_rule(request: LLMRequest) -> Any:
-    """``--model fake`` confirms every candidate passage it is asked about (lexicon only)."""
+    """``--model fake``: an uninformative judge (lexicon and context decide)."""
     if request.purpose == "adjudicate":
-        return {"applies": "yes", "quote": "", "confidence": 0.6}
+        first = _FAKE_ALTERNATIVES[0 if "one letter" in request_text(request) else 1]
+        return LLMResponse(content=first[0], top_logprobs=_FAKE_ALTERNATIVES)
     if request.schema_name == "next_action":
         return {"action": "finish", "assessment": {"business_summary": "", "findings": []}}
     if request.schema is not None:

@@ -14,16 +14,18 @@ few entries that fit it. Matching rules:
   the shorter phrases on that path are checked too. Two phrases that could match the same
   text only by placing separators differently ("thca" and "thc-a flower") are on different
   paths, and only one of them is reported there; spell such variants alike.
-* Within one category the longest hit wins: a hit lying inside another hit of the same
-  category is dropped. So a negative term masks the positive hits it contains ("weed killer"
-  hides "weed"), and "buy instagram followers" is not also counted as "instagram followers".
+* Within one category and one polarity the longest hit wins: a hit lying inside another hit
+  of the same category and polarity is dropped, so "buy instagram followers" is not also
+  counted as "instagram followers". Negative terms never mask positive hits: "weed killer"
+  is a negative hit *beside* the positive "weed" it contains.
 
 Scores: a term found ``n`` times adds ``weight * (1 + 1/2 + ... + 1/2**(n-1))`` (``n`` capped
 at 10), i.e. less than twice its weight however often it repeats. ``score_categories`` adds
 this up per category over the positive hits of a page. ``passages_for`` does the same per
-passage and then subtracts the weight of every distinct negative term of that category found
-in the same passage (never below zero): exclusions weigh against evidence where they stand,
-not page-wide.
+passage and records the distinct negative terms of that category found in it, with their
+summed weight, apart from the score. The merchant writes every word we read, so an exclusion
+phrase is a cue for the scorer (``merchant_screen.scoring``), never a subtraction: nothing
+it writes can delete a candidate.
 """
 
 from __future__ import annotations
@@ -102,6 +104,7 @@ class Passage:
     terms: tuple[str, ...]
     score: float
     negatives: tuple[str, ...] = ()
+    negative_score: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +212,8 @@ def passages_for(
     Each hit is widened by up to ``window`` characters on each side, to whole lines where the
     lines fit in that reach and to word boundaries where a line is longer. Overlapping or
     adjacent stretches of one category merge while the result stays within ``max_chars``
-    (default ``4 * window``). Negative hits of the category inside a passage lower its score.
+    (default ``4 * window``). Negative hits of the category inside a passage are recorded on
+    it (``negatives``, ``negative_score``); they do not change its ``score``.
     """
     limit = max_chars if max_chars is not None else 4 * window
     positives: dict[str, list[Hit]] = defaultdict(list)
@@ -238,7 +242,6 @@ def _passage(
 ) -> Passage:
     score = sum(_diminishing(w, n) for w, n in _term_counts(members).values())
     negative_weights = {h.term: h.weight for h in against}
-    score = max(0.0, score - sum(negative_weights.values()))
     return Passage(
         category=category,
         text=text[start:end],
@@ -247,6 +250,7 @@ def _passage(
         terms=tuple(dict.fromkeys(h.term for h in members)),
         score=round(score, 4),
         negatives=tuple(negative_weights),
+        negative_score=round(sum(negative_weights.values()), 4),
     )
 
 
@@ -307,13 +311,14 @@ def _resolve(lexicon: Lexicon, low: str, start: int, match: re.Match[str]) -> li
 
 
 def _longest_per_category(hits: list[Hit]) -> list[Hit]:
-    by_category: dict[str, list[Hit]] = defaultdict(list)
+    """Drop hits inside a longer hit of the same category and polarity."""
+    by_category: dict[tuple[str, bool], list[Hit]] = defaultdict(list)
     for hit in hits:
-        by_category[hit.category].append(hit)
+        by_category[hit.category, hit.negative].append(hit)
     kept = []
     for found in by_category.values():
         reach = -1
-        for hit in sorted(found, key=lambda h: (h.start, -h.end, not h.negative, -h.weight)):
+        for hit in sorted(found, key=lambda h: (h.start, -h.end, -h.weight)):
             if hit.end <= reach:
                 continue
             kept.append(hit)

@@ -14,7 +14,15 @@ from merchant_screen.tools.links import classify_link
 from merchant_screen.tools.pages import ExtractedPage, PageState
 from merchant_screen.tools.urls import registrable_domain
 
-__all__ = ["EVIDENCE_KINDS", "Coverage", "PageSummary", "summarise_coverage"]
+__all__ = [
+    "EVIDENCE_KINDS",
+    "PRICE",
+    "Coverage",
+    "PageSummary",
+    "offers_products",
+    "page_kinds",
+    "summarise_coverage",
+]
 
 EVIDENCE_KINDS = (
     "products",
@@ -45,7 +53,7 @@ UNASSESSABLE_STATES: frozenset[str] = frozenset(
 )
 MIN_TEXT_CHARS = 600
 
-_PRICE = re.compile(
+PRICE = re.compile(
     r"(?:[$€£¥]\s?\d{1,6}(?:[.,]\d{2})?|\d{1,6}[.,]\d{2}\s?(?:€|eur|usd|gbp|chf|\$))", re.I
 )
 _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -132,29 +140,29 @@ class Coverage(BaseModel):
     states: dict[str, int] = Field(default_factory=dict)
 
 
-def _has_products(page: ExtractedPage) -> bool:
+_CART = re.compile(r"add to (cart|bag|basket)|buy now|in stock|order now|sku", re.I)
+
+
+def offers_products(page: ExtractedPage) -> bool:
+    """A product schema, or a price beside a buy button / stock / SKU line."""
     for item in page.json_ld:
         types = item.get("@type")
         names = types if isinstance(types, list) else [types]
         if any(str(n) in ("Product", "Offer", "AggregateOffer", "ProductGroup") for n in names):
             return True
-    return len(_PRICE.findall(page.text)) >= 1 and bool(
-        re.search(r"add to (cart|bag|basket)|buy now|in stock|order now|sku", page.text, re.I)
-    )
+    return PRICE.search(page.text) is not None and _CART.search(page.text) is not None
 
 
-def _kinds_of(summary: PageSummary) -> set[str]:
+def page_kinds(url: str, page: ExtractedPage) -> set[str]:
+    """Evidence kinds one page shows (``EVIDENCE_KINDS``), from its URL, title and content."""
     kinds: set[str] = set()
-    page = summary.page
-    if page is None:
-        return kinds
-    link_kind = classify_link(summary.url, page.title)
+    link_kind = classify_link(url, page.title)
     heading = " ".join((page.title, *page.headings[:2]))
     for kind, pattern in _TITLE_KINDS:
         if pattern.search(heading) or link_kind == kind:
             kinds.add(kind)
-    prices = len(_PRICE.findall(page.text))
-    if _has_products(page):
+    prices = len(PRICE.findall(page.text))
+    if offers_products(page):
         kinds.add("products")
     if prices >= 3 or link_kind in ("catalog", "product"):
         kinds.add("catalog")
@@ -191,7 +199,8 @@ def summarise_coverage(pages: Sequence[PageSummary], *, site: str) -> Coverage:
     ok = [p for p in pages if p.state in ("ok", "age_gate") and p.page is not None]
     kinds: set[str] = set()
     for p in ok:
-        kinds |= _kinds_of(p)
+        assert p.page is not None
+        kinds |= page_kinds(p.url, p.page)
     outbound: Counter[str] = Counter()
     languages: Counter[str] = Counter()
     for p in ok:

@@ -157,6 +157,7 @@ def extract_page(html: str | bytes, url: str, *, content_type: str | None = None
             meta_description=meta.get("description") or meta.get("og:description") or "",
             headings=tuple(walker.headings),
             text=text,
+            regions=tuple(walker.visible.spans),
             hidden=tuple(walker.hidden),
             alt_texts=tuple(walker.alt_texts),
             json_ld=tuple(walker.json_ld),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -97,6 +98,11 @@ class ExtractedPage(_Frozen):
         description="visible text of the whole page (nav, header, main, footer), one block "
         "per line; the only text a quote may be verified against",
     )
+    regions: tuple[tuple[int, int, LinkRegion], ...] = Field(
+        (),
+        description="character ranges [start, end) of ``text`` that stand in the page's nav, "
+        "header or footer; everything else is main content",
+    )
     hidden: tuple[HiddenText, ...] = ()
     alt_texts: tuple[str, ...] = ()
     json_ld: tuple[dict[str, Any], ...] = ()
@@ -109,3 +115,12 @@ class ExtractedPage(_Frozen):
     script_bytes: int = 0
     state: PageState = "ok"
     state_reason: str = ""
+
+    def region_at(self, offset: int) -> LinkRegion:
+        """The region of the character at ``offset`` of ``text``."""
+        index = bisect_right(self.regions, (offset, len(self.text) + 1)) - 1
+        if index >= 0:
+            start, end, region = self.regions[index]
+            if start <= offset < end:
+                return region
+        return "main"

@@ -53,20 +53,38 @@ _COMMENT_MARKER = re.compile(
 
 
 class _Sink:
-    """Collects text runs into lines; a new line starts at every block boundary."""
+    """Collects text runs into lines; a new line starts at every block boundary.
 
-    __slots__ = ("buf", "lines")
+    ``region`` is the page region the next line belongs to; lines outside ``main`` are
+    recorded in ``spans`` as ``(start, end, region)`` character ranges of the joined text.
+    """
+
+    __slots__ = ("buf", "length", "lines", "region", "spans")
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.buf: list[str] = []
+        self.region: Region = "main"
+        self.length = 0  # characters of the joined text so far, newlines included
+        self.spans: list[tuple[int, int, Region]] = []
 
     def newline(self) -> None:
         if self.buf:
             line = collapse_ws("".join(self.buf))
             if line:
+                if self.region != "main":
+                    self._span(len(line))
                 self.lines.append(line)
+                self.length += len(line) + 1
             self.buf.clear()
+
+    def _span(self, size: int) -> None:
+        start, end = self.length, self.length + size
+        spans = self.spans
+        if spans and spans[-1][2] == self.region and spans[-1][1] + 1 == start:
+            spans[-1] = (spans[-1][0], end, self.region)
+        else:
+            spans.append((start, end, self.region))
 
     def finish(self) -> str:
         self.newline()
@@ -239,8 +257,11 @@ class Walker:
             self.sink = _Sink()
             self.in_hidden = True
         if region is not None:
+            if not self.in_hidden:
+                self._newline()  # the text before belongs to the enclosing region
             exit_.region = region
             self.regions[region] += 1
+            self.visible.region = self._current_region()
         if tag == "a" and attrs.get("href"):
             exit_.anchor = Anchor(attrs, self._current_region())
             self.open_anchors.append(exit_.anchor)
@@ -278,7 +299,10 @@ class Walker:
             if heading := collapse_ws("".join(exit_.heading)):
                 self.headings.append(heading)
         if exit_.region is not None:
+            if exit_.hidden is None and not self.in_hidden:
+                self._newline()
             self.regions[exit_.region] -= 1
+            self.visible.region = self._current_region()
         if exit_.form:
             self.form = None
         if exit_.hidden is not None:
