@@ -167,9 +167,11 @@ def demo(
 def _register_subcommands() -> None:
     from merchant_screen.evaluation.cli import calibrate_command, eval_app
     from merchant_screen.queue.cli import batch_app, worker_command
+    from merchant_screen.scoring.cli import train_command
 
     app.add_typer(eval_app, name="eval")
     app.command("calibrate")(calibrate_command)
+    app.command("train")(train_command)
     app.add_typer(batch_app, name="batch")
     app.command("worker")(worker_command)
 

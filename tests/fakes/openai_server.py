@@ -76,8 +76,10 @@ def completion_body(
     prompt_tokens: int = 10,
     completion_tokens: int = 5,
     cached_tokens: int | None = None,
+    logprobs: list[tuple[str, float]] | None = None,
 ) -> dict[str, Any]:
-    """A ``chat.completion`` object as OpenAI returns it."""
+    """A ``chat.completion`` object as OpenAI returns it; ``logprobs`` gives the first
+    token's alternatives as (token, log-probability), the first being the token chosen."""
     message: dict[str, Any] = {"role": "assistant", "content": content, "refusal": refusal_text}
     if calls:
         message["tool_calls"] = calls
@@ -97,12 +99,22 @@ def completion_body(
             {
                 "index": 0,
                 "message": message,
-                "logprobs": None,
+                "logprobs": _logprobs(logprobs),
                 "finish_reason": finish_reason or ("tool_calls" if calls else "stop"),
             }
         ],
         "usage": usage,
     }
+
+
+def _logprobs(alternatives: list[tuple[str, float]] | None) -> dict[str, Any] | None:
+    if not alternatives:
+        return None
+    top = [
+        {"token": token, "logprob": logprob, "bytes": list(token.encode())}
+        for token, logprob in alternatives
+    ]
+    return {"content": [{**top[0], "top_logprobs": top}], "refusal": None}
 
 
 def chat(content: str | None = "ok", **options: Any) -> Reply:

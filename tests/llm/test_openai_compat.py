@@ -394,6 +394,39 @@ async def test_max_tokens_rejected_switches_to_max_completion_tokens(
     assert "max_tokens" not in retried
 
 
+async def test_first_token_logprobs_are_asked_for_and_read(
+    server: FakeOpenAIServer, make_client: MakeClient
+) -> None:
+    server.enqueue(chat("A", logprobs=[("A", -0.2), (" B", -1.9), ("C", -4.0)]))
+    response = await make_client().complete(ask(max_tokens=1, top_logprobs=25))
+    sent = server.requests[0]
+    assert sent["logprobs"] is True and sent["top_logprobs"] == 20  # the API's limit
+    assert response.top_logprobs == (("A", -0.2), (" B", -1.9), ("C", -4.0))
+
+
+async def test_no_logprobs_asked_means_none_sent_or_read(
+    server: FakeOpenAIServer, make_client: MakeClient
+) -> None:
+    server.enqueue(chat("hello"))
+    response = await make_client().complete(ask())
+    assert "logprobs" not in server.requests[0] and response.top_logprobs is None
+
+
+async def test_logprobs_rejected_are_dropped_for_the_client_lifetime(
+    server: FakeOpenAIServer, make_client: MakeClient
+) -> None:
+    server.enqueue(
+        error(400, "logprobs is not supported by this model", param="logprobs"),
+        chat("A"),
+        chat("B"),
+    )
+    client = make_client()
+    first = await client.complete(ask(max_tokens=1, top_logprobs=20))
+    second = await client.complete(ask(max_tokens=1, top_logprobs=20))
+    assert (first.content, first.top_logprobs, second.content) == ("A", None, "B")
+    assert [("logprobs" in r) for r in server.requests] == [True, False, False]
+
+
 async def test_a_non_openai_endpoint_is_reported(
     server: FakeOpenAIServer, make_client: MakeClient
 ) -> None:

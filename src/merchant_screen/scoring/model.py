@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import struct
 from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -71,13 +72,11 @@ class Tree(_Strict):
     value: list[float]
 
     def predict(self, x: Sequence[float]) -> float:
+        """The leaf value for ``x``; features compare as float32, as scikit-learn's trees do."""
         node = 0
         while self.left[node] != -1:
-            node = (
-                self.left[node]
-                if x[self.feature[node]] <= self.threshold[node]
-                else (self.right[node])
-            )
+            value = _float32(x[self.feature[node]])
+            node = self.left[node] if value <= self.threshold[node] else self.right[node]
         return self.value[node]
 
 
@@ -189,6 +188,10 @@ def load_scorer(path: Path | None = None) -> Scorer:
     if missing:
         raise ConfigError(f"scorer {where} uses features this version does not compute: {missing}")
     return Scorer(artifact, "sha256:" + hashlib.sha256(data).hexdigest()[:16])
+
+
+def _float32(value: float) -> float:
+    return float(struct.unpack("f", struct.pack("f", value))[0])
 
 
 def _interpolate(xs: Sequence[float], ys: Sequence[float], p: float) -> float:
