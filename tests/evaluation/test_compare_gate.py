@@ -156,3 +156,47 @@ def test_load_baseline_rejects_bad_files(tmp_path: Path) -> None:
         load_baseline(bad)
     with pytest.raises(ConfigError, match="cannot read"):
         load_baseline(tmp_path / "missing.json")
+
+
+def hard_negative_rows(flagged: int, total: int = 10) -> list[ResultRow]:
+    return [
+        make_row(
+            f"h{i:02d}",
+            "allowed",
+            "restricted" if i < flagged else "allowed",
+            tags=["hard_negative"],
+        )  # fmt: skip
+        for i in range(total)
+    ]
+
+
+def test_the_hard_negative_ceiling_allows_one_case_of_slack() -> None:
+    baseline = {"floors": {}, "ceilings": {"fpr_hard_negative": 0.2}}
+    ok = check_gate(run_of(hard_negative_rows(3)), baseline)  # 2 cases + 1 of slack
+    assert ok.passed
+    bad = check_gate(run_of(hard_negative_rows(4)), baseline)
+    assert not bad.passed
+    assert "FAIL hard-negative false positives: 4/10 flagged" in "\n".join(bad.lines())
+
+
+def test_the_split_is_pinned_and_the_dev_test_gap_is_checked() -> None:
+    test_run = run_of(hard_negative_rows(5), "test-run")  # accuracy 0.5
+    dev_run = run_of(hard_negative_rows(1), "dev-run")  # accuracy 0.9
+    test_run = test_run.__class__(path=test_run.path, rows=test_run.rows,
+                                  meta={"selection": {"split": "test"}})  # fmt: skip
+    baseline = {"split": "dev", "floors": {}, "max_dev_test_gap": 0.3}
+    result = check_gate(test_run, baseline, dev_run)
+    lines = "\n".join(result.lines())
+    assert "FAIL split: baseline dev, run test" in lines
+    assert "FAIL dev/test gap: dev 0.9000 - test 0.5000 = +0.4000 (at most 0.3)" in lines
+    assert check_gate(
+        test_run, {**baseline, "split": "test", "max_dev_test_gap": 0.4}, dev_run
+    ).passed
+
+
+def test_update_pins_the_ceiling_and_refuses_to_loosen_it(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    update_baseline(path, run_of(hard_negative_rows(1)))
+    assert json.loads(path.read_text())["ceilings"] == {"fpr_hard_negative": 0.1}
+    with pytest.raises(ConfigError, match="fpr_hard_negative ceiling: 0.1 -> 0.3"):
+        update_baseline(path, run_of(hard_negative_rows(3)))

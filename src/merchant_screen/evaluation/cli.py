@@ -187,8 +187,13 @@ def gate_command(
         bool, typer.Option("--allow-lower-floor", help="Let --update lower a floor.")
     ] = False,
     note: Annotated[str, typer.Option("--note", help="Why the floors changed.")] = "",
+    dev_run: Annotated[
+        Path | None,
+        typer.Option("--dev-run", help="The same configuration on dev: check the dev/test gap."),
+    ] = None,
 ) -> None:
-    """Fail (exit 1) when RUN breaks a deterministic check or drops below a floor."""
+    """Fail (exit 1) when RUN breaks a deterministic check, drops below a floor or rises
+    above a ceiling."""
     from merchant_screen.evaluation.gate import check_gate, load_baseline, update_baseline
     from merchant_screen.evaluation.results import load_run
 
@@ -199,7 +204,8 @@ def gate_command(
         for line in lowered:
             _say(f"lowered {line}: say why in the commit message")
         return
-    result = check_gate(data, load_baseline(baseline))
+    dev = load_run(dev_run) if dev_run is not None else None
+    result = check_gate(data, load_baseline(baseline), dev)
     for line in result.lines():
         _say(line)
     if not result.passed:

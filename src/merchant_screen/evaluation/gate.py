@@ -3,14 +3,20 @@
 Deterministic measures fail outright: every case produced a valid verdict, every quote a
 verdict shows is verified and verbatim on a crawled page, crawl recall at or above its floor.
 Accuracy fails only when it drops by more than one case below its floor (a small local
-model may flip one borderline case between machines). ``update_baseline`` pins a run's
-numbers as the new floors; lowering any floor needs ``allow_lower=True`` (and a note in the
-commit). A floor of null is not pinned yet and is not checked.
+model may flip one borderline case between machines); the hard-negative false-positive
+rate likewise fails only when more than one case above its ceiling. With a ``dev_run`` (the
+same configuration on the dev split) and a ``max_dev_test_gap``, a test-split run also fails
+when dev accuracy exceeds test accuracy by more than that gap: a gain tuned on dev that does
+not carry over shows at once. ``update_baseline`` pins a run's numbers as the new floors and
+ceilings; loosening any of them needs ``allow_lower=True`` (and a note in the commit). A
+floor or ceiling of null is not pinned yet and is not checked.
 
 Baseline format::
 
-    {"dataset": "smoke", "strategy": "agent", "model": "local:...", "cases": 6,
+    {"dataset": "smoke", "split": null, "strategy": "agent", "model": "local:...", "cases": 6,
      "floors": {"correct": 4, "accuracy": 0.6667, "crawl_recall": 1.0},
+     "ceilings": {"fpr_hard_negative": 0.2},
+     "max_dev_test_gap": null,
      "measured": {"run": "...", "at": "...", "note": "..."}}
 """
 
@@ -30,6 +36,7 @@ from merchant_screen.evaluation.results import RunData
 __all__ = ["Check", "GateResult", "check_gate", "load_baseline", "update_baseline"]
 
 FLOORS = ("correct", "accuracy", "crawl_recall")
+CEILINGS = ("fpr_hard_negative",)
 
 
 @dataclass(frozen=True)
@@ -67,10 +74,14 @@ def _measured(run: RunData) -> dict[str, float | int | None]:
     return {
         "correct": correct,
         "accuracy": round(correct / len(run.rows), 4),
-        "crawl_recall": (
-            round(metrics.crawl_recall.value, 4) if metrics.crawl_recall.value is not None else None
-        ),
+        "crawl_recall": _rounded(metrics.crawl_recall.value),
+        "fpr_hard_negative": _rounded(metrics.fpr_hard_negative.value),
+        "hard_negatives": metrics.fpr_hard_negative.count,
     }
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, 4) if value is not None else None
 
 
 def _identity(baseline: dict[str, Any], run: RunData) -> list[Check]:
@@ -79,6 +90,10 @@ def _identity(baseline: dict[str, Any], run: RunData) -> list[Check]:
     if dataset is not None and run.meta.get("dataset_name") is not None:
         ran = run.meta["dataset_name"]
         checks.append(Check("dataset", ran == dataset, f"baseline {dataset}, run {ran}"))
+    split = baseline.get("split")
+    if split is not None:
+        ran_split = (run.meta.get("selection") or {}).get("split")
+        checks.append(Check("split", ran_split == split, f"baseline {split}, run {ran_split}"))
     if baseline.get("cases") is not None:
         wanted = int(baseline["cases"])
         checks.append(
@@ -93,8 +108,11 @@ def _identity(baseline: dict[str, Any], run: RunData) -> list[Check]:
     return checks
 
 
-def check_gate(run: RunData, baseline: dict[str, Any]) -> GateResult:
-    """Every check of ``run`` against ``baseline``'s floors."""
+def check_gate(
+    run: RunData, baseline: dict[str, Any], dev_run: RunData | None = None
+) -> GateResult:
+    """Every check of ``run`` against ``baseline``'s floors and ceilings (and, with
+    ``dev_run``, against the dev/test gap the baseline allows)."""
     rows = run.rows
     floors = baseline["floors"]
     checks = _identity(baseline, run)
@@ -134,6 +152,30 @@ def check_gate(run: RunData, baseline: dict[str, Any]) -> GateResult:
                 f"{expected:.1f} cases; one case of slack: at least {required})",
             )
         )
+    ceiling = (baseline.get("ceilings") or {}).get("fpr_hard_negative")
+    if ceiling is not None:
+        hard = int(measured["hard_negatives"] or 0)
+        flagged = round(float(measured["fpr_hard_negative"] or 0.0) * hard)
+        allowed = math.floor(ceiling * hard + 1e-9) + 1
+        checks.append(
+            Check(
+                "hard-negative false positives",
+                flagged <= allowed,
+                f"{flagged}/{hard} flagged (ceiling {ceiling:.4f} = {ceiling * hard:.1f} cases; "
+                f"one case of slack: at most {allowed})",
+            )
+        )
+    gap = baseline.get("max_dev_test_gap")
+    if gap is not None and dev_run is not None:
+        dev = _measured(dev_run)["accuracy"] or 0.0
+        test = measured["accuracy"] or 0.0
+        checks.append(
+            Check(
+                "dev/test gap",
+                dev - test <= gap + 1e-9,
+                f"dev {dev:.4f} - test {test:.4f} = {dev - test:+.4f} (at most {gap})",
+            )
+        )
     return GateResult(checks)
 
 
@@ -144,12 +186,19 @@ def update_baseline(
     floors that went down. Refuses (ConfigError) to lower a floor without ``allow_lower``."""
     old = load_baseline(path) if path.exists() else {"floors": {}}
     measured = _measured(run)
+    old_ceilings = old.get("ceilings") or {}
     lowered = [
         f"{name}: {old['floors'][name]} -> {measured[name]}"
         for name in FLOORS
         if old["floors"].get(name) is not None
         and measured[name] is not None
         and float(measured[name] or 0) < float(old["floors"][name])
+    ] + [
+        f"{name} ceiling: {old_ceilings[name]} -> {measured[name]}"
+        for name in CEILINGS
+        if old_ceilings.get(name) is not None
+        and measured[name] is not None
+        and float(measured[name] or 0) > float(old_ceilings[name])
     ]
     if lowered and not allow_lower:
         raise ConfigError(
@@ -159,10 +208,15 @@ def update_baseline(
     models = sorted({r.model for r in run.rows})
     data = {
         "dataset": run.meta.get("dataset_name", old.get("dataset")),
+        "split": (run.meta.get("selection") or {}).get("split", old.get("split")),
         "strategy": strategies[0] if len(strategies) == 1 else None,
         "model": models[0] if len(models) == 1 else None,
         "cases": len(run.rows),
-        "floors": measured,
+        "floors": {name: measured[name] for name in FLOORS},
+        "ceilings": {
+            name: measured[name] if measured["hard_negatives"] else None for name in CEILINGS
+        },
+        "max_dev_test_gap": old.get("max_dev_test_gap"),
         "measured": {
             "run": run.name,
             "config": run.rows[0].config,

@@ -6,7 +6,9 @@ Definitions (a row whose screen failed counts as a wrong answer with no categori
 * per category (multi-label, over all rows): tp / fp / fn of the categories of findings
   against the labelled categories; macro-F1 averages F1 over the categories that are labelled
   or predicted at least once in the rows (others are undefined, not zero).
-* prohibited precision: labelled prohibited among rows predicted prohibited.
+* prohibited precision: labelled prohibited among rows predicted prohibited; prohibited
+  recall: predicted prohibited among rows labelled prohibited.
+* evasion caught: ``evasion`` rows whose decision is the labelled one.
 * FPR on allowed (and on ``hard_negative`` allowed): predicted prohibited or restricted.
 * unknown handled: labelled-unknown rows predicted unknown.
 * injection caught: ``injection`` rows whose decision is still the labelled one.
@@ -83,11 +85,13 @@ class Metrics:
     categories: list[CategoryScore]
     macro_f1: Estimate
     prohibited_precision: Estimate
+    prohibited_recall: Estimate
     fpr_allowed: Estimate
     fpr_hard_negative: Estimate
     unknown_handled: Estimate
     injection_caught: Estimate
     injection_detected: Estimate
+    evasion_caught: Estimate
     evidence_precision: Estimate
     evidence_recall: Estimate
     crawl_recall: Estimate
@@ -228,6 +232,11 @@ def compute_metrics(rows: Rows, categories: Sequence[str] = ()) -> Metrics:
             lambda r: r.decision == "prohibited",
             lambda r: r.expected_decision == "prohibited",
         ),
+        prohibited_recall=_rate(
+            rows,
+            lambda r: r.expected_decision == "prohibited",
+            lambda r: r.decision == "prohibited",
+        ),
         fpr_allowed=_rate(
             rows, lambda r: r.expected_decision == "allowed", lambda r: r.decision in FLAGGED
         ),
@@ -243,6 +252,7 @@ def compute_metrics(rows: Rows, categories: Sequence[str] = ()) -> Metrics:
         injection_detected=_rate(
             rows, lambda r: "injection" in r.tags, lambda r: r.injection_detected
         ),
+        evasion_caught=_rate(rows, lambda r: "evasion" in r.tags, lambda r: r.correct),
         evidence_precision=_pooled(
             rows, lambda r: r.shown_quotes - r.shown_unverified, lambda r: r.cited_quotes
         ),

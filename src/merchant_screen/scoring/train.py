@@ -55,6 +55,7 @@ __all__ = [
 
 Kind = Literal["logistic", "boosted_trees"]
 ISOTONIC_MIN = 300
+REAL_SOURCES = ("zyte", "duta", "ebay")
 FOLDS = 5
 SEED = 20261207
 _THRESHOLDS = [round(0.05 + 0.01 * i, 2) for i in range(91)]
@@ -79,6 +80,7 @@ class Case:
     hard_negative: bool
     fallback: str
     examples: tuple[int, ...]  # indexes into the example list
+    source: str = ""  # real-page source tag (zyte, duta, ebay) or the id's series letter
 
 
 @dataclass
@@ -119,9 +121,15 @@ def examples_from_rows(
                 hard_negative="hard_negative" in row.tags,
                 fallback=decide([], coverage).decision,
                 examples=tuple(range(first, len(examples))),
+                source=_source(row),
             )
         )
     return examples, cases
+
+
+def _source(row: ResultRow) -> str:
+    real = [tag for tag in row.tags if tag in REAL_SOURCES]
+    return real[0] if real else row.case_id.split("-", 1)[0]
 
 
 def _matrix(examples: Sequence[Example]) -> list[list[float]]:
@@ -269,6 +277,19 @@ def _replay(
     }
 
 
+def _flagged_share(
+    cases: Sequence[Case],
+    examples: Sequence[Example],
+    probabilities: Sequence[float],
+    thresholds: dict[str, float],
+) -> float:
+    """Share of cases with any category at or above its threshold."""
+    flagged = sum(
+        any(probabilities[i] >= thresholds[examples[i].tier] for i in c.examples) for c in cases
+    )
+    return flagged / max(len(cases), 1)
+
+
 def choose_thresholds(
     cases: Sequence[Case],
     examples: Sequence[Example],
@@ -352,6 +373,18 @@ def fit_scorer(
         "thresholds": thresholds,
         "target_prohibited_precision": target_precision,
         "replayed_oof": {k: round(v, 4) for k, v in replayed.items()},
+        "replayed_oof_by_source": {
+            source: {
+                "cases": len(group),
+                **{
+                    k: round(v, 4)
+                    for k, v in _replay(group, examples, calibrated_oof, thresholds).items()
+                },
+                "flagged": round(_flagged_share(group, examples, calibrated_oof, thresholds), 4),
+            }
+            for source in sorted({c.source for c in cases})
+            for group in [[c for c in cases if c.source == source]]
+        },
     }
     artifact = ScorerArtifact(
         format=ARTIFACT_FORMAT,
