@@ -165,7 +165,7 @@ def hard_negative_rows(flagged: int, total: int = 10) -> list[ResultRow]:
             "allowed",
             "restricted" if i < flagged else "allowed",
             tags=["hard_negative"],
-        )  # fmt: skip
+        )
         for i in range(total)
     ]
 
@@ -198,5 +198,5 @@ def test_update_pins_the_ceiling_and_refuses_to_loosen_it(tmp_path: Path) -> Non
     path = tmp_path / "b.json"
     update_baseline(path, run_of(hard_negative_rows(1)))
     assert json.loads(path.read_text())["ceilings"] == {"fpr_hard_negative": 0.1}
-    with pytest.raises(ConfigError, match="fpr_hard_negative ceiling: 0.1 -> 0.3"):
+    with pytest.raises(ConfigError, match=r"fpr_hard_negative ceiling: 0\.1 -> 0\.3"):
         update_baseline(path, run_of(hard_negative_rows(3)))

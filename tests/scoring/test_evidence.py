@@ -11,7 +11,10 @@ from merchant_screen.tools.extract import extract_page
 POLICY = load_policy(None)
 LEXICON = compile_lexicon(POLICY)
 SITE = "https://store.test"
-NAV = "<nav><a href='/'>Home</a> <a href='/wine'>Wine &amp; Spirits</a> <a href='/shoes'>Shoes</a></nav>"
+NAV = (
+    "<nav><a href='/'>Home</a> <a href='/wine'>Wine &amp; Spirits</a> "
+    "<a href='/shoes'>Shoes</a></nav>"
+)
 FOOT = "<footer>Our pharmacy counter is closed on Sundays.</footer>"
 
 

@@ -50,7 +50,7 @@ def row(i: int, rng: random.Random, split: str = "dev") -> ResultRow:
             "flagged": False,
             "features": features(rng, applies),
             "answers": [],
-        },  # fmt: skip
+        },
         decoy,
     ]
     return ResultRow(
