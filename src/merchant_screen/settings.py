@@ -84,13 +84,13 @@ class Settings(BaseModel):
     max_tokens: int = Field(60_000, ge=1000, description="input+output tokens per merchant")
     llm_cache: bool = True
     max_questions: int = Field(
-        6, ge=0, le=60, description="passages the model is asked about per merchant (evidence mode)"
+        4, ge=0, le=60, description="passages the model is asked about per merchant (evidence mode)"
     )
     question_style: str = Field(
         "choice",
         pattern="^(choice|yesno)$",
-        description="choice: the category against its exclusions and 'unrelated'; yesno: one "
-        "yes/no question with the exclusions listed",
+        description="choice: sells it / an exclusion applies / only in passing or unrelated; "
+        "yesno: one yes/no question with the exclusions listed",
     )
     policy: Path | None = None
     scorer: Path | None = Field(None, description="scorer artifact (JSON) instead of the bundled")

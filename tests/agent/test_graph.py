@@ -16,6 +16,7 @@ from merchant_screen.settings import Settings
 from merchant_screen.verdict import Verdict
 
 RIDGE = "https://ridgeline-outfitters.test/"
+WEAPONS_NAME = "Firearms, ammunition, explosives and fireworks"
 AMMO_URL = "https://ridgeline-outfitters.test/shop/hunting/federal-308-win-150gr"
 AMMO_QUOTE = "Federal Power-Shok .308 Win 150 grain soft point rifle ammunition, box of 20 rounds."
 FAQ_URL = "https://ridgeline-outfitters.test/faq"
@@ -296,7 +297,7 @@ def letter_judge(sells: str, p_yes: float = 0.9) -> Any:
 
     def judge(request: LLMRequest) -> LLMResponse:
         prompt = request.messages[0]["content"]
-        p = p_yes if f"Category: {sells}" in prompt else 1 - p_yes
+        p = p_yes if f"sells or offers {sells.lower()}" in prompt else 1 - p_yes
         alternatives = (("A", math.log(p)), ("B", math.log(1 - p)))
         return LLMResponse(content="A" if p >= 0.5 else "B", top_logprobs=alternatives)
 
@@ -304,14 +305,14 @@ def letter_judge(sells: str, p_yes: float = 0.9) -> Any:
 
 
 async def test_evidence_mode_narrow_questions(settings: Settings) -> None:
-    llm = ScriptedLLM([], default=letter_judge("Firearms"), model_id="scripted")
+    llm = ScriptedLLM([], default=letter_judge(WEAPONS_NAME), model_id="scripted")
     async with Screener(settings.replace(assess_mode="evidence"), llm=llm) as screener:
         verdict = await screener.screen(RIDGE)
     assert_contract(verdict)
     assert verdict.decision == "prohibited"
     assert all(r.purpose == "adjudicate" for r in llm.requests)
     assert all(r.max_tokens == 1 and r.top_logprobs == 20 for r in llm.requests)
-    assert 1 <= len(llm.requests) <= 6
+    assert 1 <= len(llm.requests) <= 4
     assert verdict.versions.answer_probability == "logprobs"
     assert verdict.versions.scorer.startswith("sha256:")
     weapons_score = next(s for s in verdict.scores if s.category == "weapons")
@@ -326,7 +327,7 @@ async def test_evidence_mode_narrow_questions(settings: Settings) -> None:
 
 async def test_evidence_mode_without_logprobs_uses_the_stated_answer(settings: Settings) -> None:
     def stated(request: LLMRequest) -> str:
-        return "A" if "Category: Firearms" in request.messages[0]["content"] else "B"
+        return "A" if "offers firearms" in request.messages[0]["content"] else "B"
 
     llm = ScriptedLLM([], default=stated, model_id="scripted")
     async with Screener(settings.replace(assess_mode="evidence"), llm=llm) as screener:

@@ -2,9 +2,14 @@
 
 Two styles (``Settings.question_style``):
 
-* ``choice``: the model must choose between "the merchant sells or offers this", each of the
-  category's exclusions that bears on the passage, and "none of these" (letters A, B, ...);
-* ``yesno``: one yes/no question with the exclusions listed.
+* ``choice``: the model must choose between A "the merchant sells or offers this", B "it is
+  something the policy excludes" (the category's exclusions that bear on the passage) and C
+  "only in passing, or about something else";
+* ``yesno``: one yes/no question with the category's definition and exclusions listed.
+
+The model sees the passage's lines that hold lexicon terms, with one line of context each
+side, cut to ``MAX_PASSAGE_CHARS``: a small model judges a short text better than a long one,
+and each question then costs about 200 tokens.
 
 The answer is one token. The probability that the category applies is read from the
 token's log-probabilities: P(A) (or P(yes)) divided by the probability of all valid answers,
@@ -28,21 +33,23 @@ from merchant_screen.scoring.evidence import Candidate
 
 __all__ = [
     "MAX_EXCLUSIONS",
+    "MAX_PASSAGE_CHARS",
     "STATED_YES",
     "Question",
     "QuestionStyle",
     "Reading",
     "ask_about",
+    "focus",
     "pick_exclusions",
     "read_answer",
 ]
 
 QuestionStyle = Literal["choice", "yesno"]
 Source = Literal["logprobs", "stated", "none"]
-MAX_EXCLUSIONS = 3
-MAX_PASSAGE_CHARS = 600
+MAX_EXCLUSIONS = 2
+MAX_PASSAGE_CHARS = 400
 STATED_YES = 0.8
-_LETTERS = "ABCDEFGH"
+_LETTERS = "ABC"
 _WORD = re.compile(r"[a-z0-9]{4,}")
 _LEAD = re.compile(r"^\s*not a violation if\s+", re.I)
 
@@ -86,27 +93,41 @@ def pick_exclusions(
     return [_LEAD.sub("", text).rstrip(".") for _, text in ranked[:limit]]
 
 
+def focus(candidate: Candidate, limit: int = MAX_PASSAGE_CHARS) -> str:
+    """The passage's lines holding its lexicon terms, one line of context each side, cut to
+    ``limit`` characters on a word boundary."""
+    lines = [line for line in candidate["text"].split("\n") if line.strip()]
+    terms = [term.lower() for term in candidate["terms"]]
+    keep: set[int] = set()
+    for i, line in enumerate(lines):
+        if any(term in line.lower() for term in terms):
+            keep.update((i - 1, i, i + 1))
+    chosen = [line for i, line in enumerate(lines) if i in keep] or lines
+    return _trim("\n".join(chosen), limit)
+
+
 def ask_about(category: Category, candidate: Candidate, style: QuestionStyle) -> Question:
     """The prompt for one passage; page text is spotlighted, never trusted."""
-    passage = _trim(candidate["text"], MAX_PASSAGE_CHARS)
+    passage = focus(candidate)
     exclusions = pick_exclusions(category.excludes, passage)
-    common = {
-        "name": category.name,
-        "definition": _first_sentence(category.definition),
-        "page": spotlight(candidate["url"], passage),
-    }
+    page = spotlight(candidate["url"], passage)
     if style == "yesno":
         lines = "\n".join(f"- {text}" for text in exclusions) or "- (none listed)"
-        return Question(render("judge_yesno", **common, exclusions=lines), style, 2)
-    letters = _LETTERS[1 : 1 + len(exclusions)]
-    lines = "\n".join(
-        f"{letter}. Not a violation: {text}."
-        for letter, text in zip(letters, exclusions, strict=True)
+        prompt = render(
+            "judge_yesno",
+            page=page,
+            name=category.name,
+            definition=_first_sentence(category.definition),
+            exclusions=lines,
+        )
+        return Question(prompt, style, 2)
+    prompt = render(
+        "judge_choice",
+        page=page,
+        name=category.name.lower(),
+        exclusions="; ".join(exclusions) or "nothing listed",
     )
-    none = _LETTERS[1 + len(exclusions)]
-    return Question(
-        render("judge_choice", **common, exclusions=lines, none=none), style, len(exclusions) + 2
-    )
+    return Question(prompt, style, len(_LETTERS))
 
 
 def _fold(token: str) -> str:
