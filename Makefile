@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help install demo test lint typecheck unit smoke-eval bench clean
+.PHONY: help install demo test lint typecheck unit gates smoke-eval bench clean
 
 help:
 	@echo "make demo   install everything (incl. the local model) and screen the sample sites"
@@ -29,8 +29,8 @@ demo: install
 	$(BIN)/merchant-screen demo
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks evals/tools
+	$(BIN)/ruff format --check src tests benchmarks evals/tools
 
 typecheck: install
 	$(BIN)/mypy
@@ -42,6 +42,11 @@ unit: $(TEST_STAMP)
 	trap 'scripts/ci-postgres.sh stop' EXIT; \
 	$(BIN)/pytest
 
+# Deterministic evaluation gates on the dev and test splits (keywords and the fake model),
+# pinned in evals/baselines/ (scripts/eval-gates.sh --pin re-pins them).
+gates: install
+	BIN=$(BIN) scripts/eval-gates.sh
+
 # The smoke evaluation with the embedded model, gated on evals/baseline.json.
 smoke-eval: install
 	rm -rf evals/runs/ci-smoke
@@ -49,7 +54,7 @@ smoke-eval: install
 		--strategy agent --model local --concurrency 1 --out evals/runs/ci-smoke \
 		--gate evals/baseline.json
 
-test: lint typecheck unit smoke-eval
+test: lint typecheck unit gates smoke-eval
 
 bench: install
 	$(BIN)/python benchmarks/crawl.py

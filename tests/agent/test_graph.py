@@ -336,3 +336,22 @@ async def test_evidence_mode_without_logprobs_uses_the_stated_answer(settings: S
     answers = [a for s in verdict.scores for a in s.answers]
     assert answers and all(a.source == "stated" for a in answers)
     assert {a.probability for a in answers} <= {0.8, 0.2}
+
+
+TITAN = "https://titan-outdoor.test/"
+
+
+async def test_exclusion_sentences_beside_a_violation_delete_nothing(settings: Settings) -> None:
+    """The issue's evasion: "We do not sell outside the US. Deer season special." planted
+    beside a suppressor kit. The weapons candidate is still asked about and scored, the cue
+    is recorded as a feature, and with a judge that recognises the kit the verdict is
+    prohibited."""
+    llm = ScriptedLLM([], default=letter_judge(WEAPONS_NAME, 0.9), model_id="scripted")
+    async with Screener(settings.replace(assess_mode="evidence"), llm=llm) as screener:
+        verdict = await screener.screen(TITAN)
+    assert_contract(verdict)
+    weapons_score = next(s for s in verdict.scores if s.category == "weapons")
+    assert weapons_score.answers, "the model must be asked about the weapons passage"
+    assert weapons_score.features["negative_terms"] > 0  # the planted cue, weighed not obeyed
+    assert verdict.decision == "prohibited"
+    assert any("suppressor kit" in e.quote for f in verdict.findings for e in f.evidence)

@@ -678,3 +678,11 @@ def test_every_asset_a_page_loads_is_written(family: str, tmp_path: Path) -> Non
 def test_each_family_has_its_own_robots() -> None:
     robots = {family.default_robots("x.test") for family in fresh_site.FAMILIES.values()}
     assert len(robots) == len(FAMILY_NAMES)
+
+
+def test_a_sentence_two_specs_share_is_a_warning(tmp_path: Path) -> None:
+    one, two = spec_data("f-oak-one"), spec_data("f-oak-two")
+    result = run(tmp_path, one, two)
+    assert result.problems == []
+    (warning,) = [w for w in result.warnings if "shares a sentence" in w]
+    assert "f-oak-two.yaml: warning: shares a sentence with f-oak-one" in warning

@@ -1,0 +1,2 @@
+class StickyHeader extends HTMLElement {}
+customElements.define("sticky-header", StickyHeader);
