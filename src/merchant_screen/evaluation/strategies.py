@@ -82,6 +82,9 @@ class AgentStrategy:
             "mode": self.screener.mode(),
             "prompts": prompts_version(),
             "policy": self.screener.policy.version_hash,
+            "scorer": self.screener.scorer.version
+            if self.screener.mode() == "evidence"
+            else "none",
         }
 
     async def screen(self, case: Case, trace_path: Path | None = None) -> Screened:
