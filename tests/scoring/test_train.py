@@ -143,3 +143,20 @@ def test_train_command_rejects_a_bad_kind(
         main(["train", str(tmp_path), "--kind", "forest"])
     assert exited.value.code == 2
     assert "--kind must be" in capsys.readouterr().err
+
+
+def test_an_ablation_drops_features_from_the_artifact(tmp_path: Path) -> None:
+    model = ("model_max", "model_mean", "model_asked")
+    result = fit_scorer(rows(), kind="logistic", drop=model)
+    assert not set(model) & set(result.artifact.features)
+    assert result.artifact.fitted["dropped_features"] == list(model)
+    scorer = write_artifact_and_load(result, tmp_path)
+    assert scorer.probability({"model_max": 1.0}) == scorer.probability({"model_max": 0.0})
+    with pytest.raises(ConfigError, match="no such feature to drop: mood"):
+        fit_scorer(rows(), drop=("mood",))
+
+
+def write_artifact_and_load(result: Any, tmp_path: Path) -> Any:
+    from merchant_screen.scoring.train import write_artifact
+
+    return write_artifact(result.artifact, tmp_path / "ablation.json")

@@ -26,6 +26,10 @@ def train_command(
             "--target-precision", min=0.5, max=1.0, help="prohibited precision thresholds aim at"
         ),
     ] = 0.95,
+    drop: Annotated[
+        list[str] | None,
+        typer.Option("--drop-feature", help="Leave a feature out (repeat); for ablations."),
+    ] = None,
     include_test: Annotated[
         bool,
         typer.Option(
@@ -49,6 +53,7 @@ def train_command(
         target_precision=target_precision,
         include_test=include_test,
         sources=[str(p) for p in runs],
+        drop=drop or (),
     )
     scorer = write_artifact(result.artifact, out)
     r = result.report

@@ -132,8 +132,8 @@ def _source(row: ResultRow) -> str:
     return real[0] if real else row.case_id.split("-", 1)[0]
 
 
-def _matrix(examples: Sequence[Example]) -> list[list[float]]:
-    return [[e.features.get(name, 0.0) for name in FEATURES] for e in examples]
+def _matrix(examples: Sequence[Example], names: Sequence[str] = FEATURES) -> list[list[float]]:
+    return [[e.features.get(name, 0.0) for name in names] for e in examples]
 
 
 def _folds(examples: Sequence[Example], k: int) -> list[int]:
@@ -324,8 +324,14 @@ def fit_scorer(
     target_precision: float = 0.95,
     include_test: bool = False,
     sources: Sequence[str] = (),
+    drop: Sequence[str] = (),
 ) -> TrainResult:
-    """Fit, judge out of fold, calibrate, choose thresholds; see the module docstring."""
+    """Fit, judge out of fold, calibrate, choose thresholds; see the module docstring.
+    ``drop`` leaves features out (an ablation: e.g. the model's answers)."""
+    unknown = sorted(set(drop) - set(FEATURES))
+    if unknown:
+        raise ConfigError(f"no such feature to drop: {', '.join(unknown)}")
+    names = [name for name in FEATURES if name not in drop]
     examples, cases = examples_from_rows(rows, include_test=include_test)
     y = [int(e.label) for e in examples]
     if len(examples) < 20 or sum(y) < 5 or len(y) - sum(y) < 5:
@@ -333,7 +339,7 @@ def fit_scorer(
             f"too few labelled candidates to fit a scorer: {len(examples)} candidates, "
             f"{sum(y)} that apply, from {len(cases)} cases (need 20, with 5 of each)"
         )
-    x = _matrix(examples)
+    x = _matrix(examples, names)
     folds = _folds(examples, min(FOLDS, len(cases)))
     judged: dict[str, dict[str, Any]] = {}
     kinds: list[Kind] = ["logistic", "boosted_trees"] if kind == "auto" else [kind]
@@ -389,12 +395,13 @@ def fit_scorer(
     artifact = ScorerArtifact(
         format=ARTIFACT_FORMAT,
         kind=chosen,
-        features=list(FEATURES),
+        features=names,
         calibration=calibration,
         thresholds={"prohibited": thresholds["prohibited"], "restricted": thresholds["restricted"]},
         fitted={
             **report,
             "sources": list(sources),
+            "dropped_features": list(drop),
             "splits": "dev and test" if include_test else "dev",
             "scikit_learn": version("scikit-learn"),
             "fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
