@@ -243,9 +243,14 @@ def _replay(
     probabilities: Sequence[float],
     thresholds: dict[str, float],
 ) -> dict[str, float]:
-    """Decision accuracy, prohibited precision / recall and hard-negative FPR when the
-    pipeline flags each category at or above its tier's threshold."""
-    correct = predicted_prohibited = true_prohibited = labelled_prohibited = 0
+    """Decision accuracy, flag accuracy, prohibited precision / recall and hard-negative FPR
+    when the pipeline flags each category at or above its tier's threshold.
+
+    Flag accuracy counts a case right when its flagged tier is its labelled one, or when
+    nothing is flagged and it is labelled allowed or unknown: the part of the decision the
+    thresholds control (a single real product page that rightly ends ``unknown`` by the
+    coverage rule still rewards not flagging it)."""
+    correct = flag_correct = predicted_prohibited = true_prohibited = labelled_prohibited = 0
     hard = hard_flagged = 0
     for case in cases:
         flagged = {
@@ -261,6 +266,11 @@ def _replay(
             else case.fallback
         )
         correct += decision == case.expected
+        flag_correct += (
+            decision == case.expected
+            if decision in ("prohibited", "restricted")
+            else case.expected in ("allowed", "unknown")
+        )
         predicted_prohibited += decision == "prohibited"
         true_prohibited += decision == "prohibited" and case.expected == "prohibited"
         labelled_prohibited += case.expected == "prohibited"
@@ -269,6 +279,7 @@ def _replay(
             hard_flagged += decision in ("prohibited", "restricted")
     return {
         "accuracy": correct / max(len(cases), 1),
+        "flag_accuracy": flag_correct / max(len(cases), 1),
         "prohibited_precision": true_prohibited / predicted_prohibited
         if predicted_prohibited
         else 1.0,
@@ -296,9 +307,10 @@ def choose_thresholds(
     probabilities: Sequence[float],
     target_precision: float,
 ) -> tuple[dict[str, float], dict[str, float]]:
-    """Per-tier thresholds with the best replayed accuracy among those whose prohibited
+    """Per-tier thresholds with the best replayed flag accuracy among those whose prohibited
     precision reaches ``target_precision`` (the most precise ones when none does); ties go
-    to higher prohibited recall, then to thresholds nearest 0.5."""
+    to higher decision accuracy, then to higher prohibited recall, then to thresholds
+    nearest 0.5."""
     best: tuple[tuple[float, ...], dict[str, float], dict[str, float]] | None = None
     for tp in _THRESHOLDS:
         for tr in _THRESHOLDS:
@@ -307,7 +319,8 @@ def choose_thresholds(
             feasible = m["prohibited_precision"] >= target_precision
             key = (
                 float(feasible),
-                m["accuracy"] if feasible else m["prohibited_precision"],
+                m["flag_accuracy"] if feasible else m["prohibited_precision"],
+                m["accuracy"],
                 m["prohibited_recall"],
                 -abs(tp - 0.5) - abs(tr - 0.5),
             )
