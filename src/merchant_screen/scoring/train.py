@@ -11,7 +11,8 @@ gradient-boosted trees (depth 2). The one with the lower out-of-fold log loss is
 a kind is asked for. A calibration map (Platt, or isotonic from ``ISOTONIC_MIN`` examples)
 is fitted on the out-of-fold probabilities, and the per-tier thresholds are chosen on the
 calibrated out-of-fold probabilities by replaying the pipeline's decision rule on every case:
-the highest decision accuracy whose ``prohibited`` precision reaches the target.
+the most cases flagged right (or rightly left unflagged) whose ``prohibited`` precision reaches
+the target (see ``_replay``).
 
 Only rows of the ``dev`` split are used unless ``include_test`` is set: the test split is for
 reporting. scikit-learn is needed here only; screening reads the JSON artifact in pure Python.
