@@ -100,7 +100,9 @@ class Screener:
     @property
     def llm(self) -> LLMClient:
         if self._llm is None:
-            salt = f"{prompts_version()}|{self.policy.version_hash}"
+            # The cache key holds every message sent; the salt adds the prompt files and the
+            # policy text a prompt can quote, so an edit to either never reuses an answer.
+            salt = f"{prompts_version()}|{self.policy.text_hash}"
             self._llm = build_llm(self.settings, salt=salt)
         return self._llm
 

@@ -29,6 +29,7 @@ MULTI_PAGE = ["ridgeline-outfitters", "verdant-roots", "lumiere-timepieces", "ho
 SPECIAL = ["robots-blocked", "robots-5xx", "redirect-loop", "slow", "bomb", "redirect-private",
            "legacy-charset", "bot-wall", "parked", "login-wall", "js-shell", "under-construction",
            "age-gate"]  # fmt: skip
+EVASION = ["titan-outdoor"]  # exclusion phrases planted beside a violation (agent tests)
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
@@ -274,7 +275,7 @@ def test_is_safe_url_path(url_path: str, safe: bool) -> None:
 
 
 def test_crawl_dataset_cases(crawl_dataset: Dataset) -> None:
-    assert [c.id for c in crawl_dataset] == MULTI_PAGE + SPECIAL
+    assert [c.id for c in crawl_dataset] == MULTI_PAGE + SPECIAL + EVASION
     assert all(c.split == "dev" for c in crawl_dataset)
     assert [c.id for c in crawl_dataset.select(tags=["crawler-test"])] == SPECIAL
     assert all(c.url == f"https://{c.host}/" and c.host.endswith(".test") for c in crawl_dataset)

@@ -103,7 +103,7 @@ def test_default_policy_metadata_and_thresholds() -> None:
         restricted_action="review",
         approve_min_confidence=0.7,
         unknown_action="review",
-        candidate_min_score=1.0,
+        candidate_min_score=0.5,
     )
 
 

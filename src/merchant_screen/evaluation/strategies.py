@@ -3,7 +3,8 @@
 * ``agent``: the real pipeline (``Screener.screen``): crawl, signals, model, verification.
 * ``naive``: homepage visible text only, one prompt, one model call (``naive.py``).
 * ``keywords``: the same crawl as the pipeline, then the policy lexicon alone, no model: each
-  candidate category's best passage lines are cited and verified like any quote.
+  category whose site score reaches ``KEYWORDS_MIN_SCORE`` has its best passage lines cited
+  and verified like any quote.
 
 All three return a schema-1 Verdict whose findings hold verified quotes only, so the same
 metrics apply. ``open_strategy`` builds one inside a shared ``Screener``.
@@ -54,6 +55,9 @@ __all__ = [
 ]
 
 STRATEGIES: tuple[StrategyName, ...] = ("agent", "naive", "keywords")
+# The lexicon-only baseline flags a category at this site-level score: the value it does best
+# at on the dev splits (0.5, the pipeline's candidate threshold, flags more hard negatives).
+KEYWORDS_MIN_SCORE = 1.0
 _TIER_RANK = {"prohibited": 0, "restricted": 1}
 
 
@@ -148,7 +152,7 @@ def keyword_outcome(screener: Screener, crawl: CrawlResult, declared: Declared |
     policy, lexicon = screener.policy, screener.lexicon
     pages = [p.page for p in crawl.ok_pages() if p.page is not None]
     site = gather_evidence(lexicon, pages)
-    candidates = select_candidates(site, policy.thresholds.candidate_min_score)
+    candidates = select_candidates(site, KEYWORDS_MIN_SCORE)
     scores = site.scores()
     claims = [Claim(c["category"], c["url"], quote_for(c)) for c in candidates]
     verified, rejected = verify_claims(claims, PageIndex(pages))

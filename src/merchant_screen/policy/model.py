@@ -1,9 +1,9 @@
 """Pydantic models of a screening policy: categories, their lexicons and the action thresholds.
 
-A policy is plain data. ``Policy.version_hash`` identifies it on every verdict and in cache
-keys: for a policy read from a file it is the SHA-256 of the file's raw bytes (so any edit,
-even whitespace or a comment, gives a new version); for a policy built in code it is the
-SHA-256 of its canonical JSON.
+A policy is plain data. ``Policy.version_hash`` identifies it on every verdict: for a policy
+read from a file it is the SHA-256 of the file's raw bytes (so any edit, even whitespace or a
+comment, gives a new version); for a policy built in code it is the SHA-256 of its canonical
+JSON. ``Policy.text_hash`` covers only the text a model can be shown (it keys cached answers).
 """
 
 from __future__ import annotations
@@ -246,6 +246,19 @@ class Policy(_Frozen):
         if self._source_hash is not None:
             return self._source_hash
         canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return content_hash(canonical.encode())
+
+    @property
+    def text_hash(self) -> str:
+        """``sha256:<16 hex>`` of what a model can be shown of the policy: each category's id,
+        tier, name, definition, includes, excludes, example signals and required evidence.
+        Lexicons and thresholds never reach a model, so editing them keeps this hash (and the
+        model answers cached under it); any change to the text a prompt can quote changes it."""
+        shown = [
+            c.model_dump(mode="json", exclude={"lexicon", "negative_lexicon"})
+            for c in self.categories
+        ]
+        canonical = json.dumps(shown, sort_keys=True, separators=(",", ":"))
         return content_hash(canonical.encode())
 
     @property
