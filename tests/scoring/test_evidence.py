@@ -87,3 +87,17 @@ def test_legal_pages_and_declared_business_are_features() -> None:
     assert features["legal_share"] == 1.0
     assert features["model_max"] == 0.4 and features["model_mean"] == 0.3
     assert features["declared"] == 1.0 and features["prohibited"] == 1.0
+
+
+def test_strong_terms_a_price_on_the_line_and_negations_are_counted() -> None:
+    pages = [
+        page("/products/ar", "<p>AR-15 lower receiver, $89.</p><p>Sportsbook odds daily.</p>"),
+        page("/faq", "<p>We do not sell ammunition or firearms.</p>"),
+    ]
+    weapons = gather_evidence(LEXICON, pages).categories["weapons"]  # type: ignore[arg-type]
+    features = category_features(
+        weapons, model_probabilities=[], declared_score=0.0, prohibited=True
+    )
+    assert "ar-15" in weapons.strong_terms and features["strong_terms"] > 0
+    assert weapons.offer_line and features["offer_line"] == 1.0
+    assert 0 < features["negated_share"] < 1  # the FAQ line negates, the product line does not

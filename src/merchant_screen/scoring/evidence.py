@@ -14,6 +14,7 @@ hits, never subtracted from them, and every category with a hit is reported.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,14 @@ __all__ = [
 ]
 
 LEGAL_KINDS = frozenset({"terms", "privacy", "refund", "shipping"})
+STRONG_WEIGHT = 1.5  # a term this heavy is specific on its own ("sportsbook", "80% lower")
+# A negation on the same line as a hit ("we do not sell ammunition"): a cue the scorer weighs;
+# the merchant can write it, so it never removes anything. English, German, French, Spanish.
+NEGATION = re.compile(
+    r"\b(?:no|not|never|without|don't|doesn't|won't|cannot|can't|nicht|kein\w*|nie|"
+    r"ne|pas|jamais|sans|nunca|sin)\b",
+    re.IGNORECASE,
+)
 
 
 class Candidate(TypedDict):
@@ -57,12 +66,15 @@ class CategoryEvidence:
     terms: set[str] = field(default_factory=set)
     negative_terms: set[str] = field(default_factory=set)
     hits: int = 0
+    strong_terms: set[str] = field(default_factory=set)
+    negated_hits: int = 0
     chrome_hits: int = 0
     legal_hits: int = 0
     main_pages: set[str] = field(default_factory=set)
     main_passages: int = 0
     negative_passages: int = 0
     offer_near: bool = False
+    offer_line: bool = False
     offer_page: bool = False
 
     def ranked(self) -> list[Candidate]:
@@ -126,12 +138,16 @@ def gather_evidence(lexicon: Lexicon, pages: Iterable[ExtractedPage]) -> SiteEvi
             chrome = line in shared or page.region_at(hit.start) != "main"
             chrome_at[hit.category, hit.start] = chrome
             evidence.terms.add(hit.term)
+            if hit.weight >= STRONG_WEIGHT:
+                evidence.strong_terms.add(hit.term)
             evidence.hits += 1
             evidence.chrome_hits += chrome
             evidence.legal_hits += legal
             if not chrome:
                 evidence.main_pages.add(page.url)
                 evidence.offer_page |= product
+                evidence.offer_line |= PRICE.search(line) is not None
+                evidence.negated_hits += NEGATION.search(line) is not None
             if line in shared:
                 repeat = (hit.category, hit.term, line)
                 if repeat in seen_boilerplate:
