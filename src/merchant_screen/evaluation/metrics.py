@@ -7,7 +7,8 @@ Definitions (a row whose screen failed counts as a wrong answer with no categori
   against the labelled categories; macro-F1 averages F1 over the categories that are labelled
   or predicted at least once in the rows (others are undefined, not zero).
 * prohibited precision: labelled prohibited among rows predicted prohibited; prohibited
-  recall: predicted prohibited among rows labelled prohibited.
+  recall: predicted prohibited among rows labelled prohibited; reject precision: labelled
+  prohibited among rows whose action is reject.
 * evasion caught: ``evasion`` rows whose decision is the labelled one.
 * FPR on allowed (and on ``hard_negative`` allowed): predicted prohibited or restricted.
 * unknown handled: labelled-unknown rows predicted unknown.
@@ -86,6 +87,7 @@ class Metrics:
     macro_f1: Estimate
     prohibited_precision: Estimate
     prohibited_recall: Estimate
+    reject_precision: Estimate
     fpr_allowed: Estimate
     fpr_hard_negative: Estimate
     unknown_handled: Estimate
@@ -236,6 +238,9 @@ def compute_metrics(rows: Rows, categories: Sequence[str] = ()) -> Metrics:
             rows,
             lambda r: r.expected_decision == "prohibited",
             lambda r: r.decision == "prohibited",
+        ),
+        reject_precision=_rate(
+            rows, lambda r: r.action == "reject", lambda r: r.expected_decision == "prohibited"
         ),
         fpr_allowed=_rate(
             rows, lambda r: r.expected_decision == "allowed", lambda r: r.decision in FLAGGED

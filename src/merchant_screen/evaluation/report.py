@@ -44,6 +44,7 @@ def _headline(m: Metrics) -> Section:
         _row("macro-F1 (categories)", m.macro_f1),
         _row("precision of prohibited", m.prohibited_precision),
         _row("recall of prohibited", m.prohibited_recall),
+        _row("precision of reject actions", m.reject_precision),
         _row("false-positive rate, allowed (flagged prohibited or restricted)", m.fpr_allowed),
         _row("false-positive rate, hard negatives", m.fpr_hard_negative),
         _row("unknown handled", m.unknown_handled),

@@ -67,6 +67,12 @@ def train_command(
         f"kept {r['chosen']}; ECE {r['oof_ece_raw']} raw -> {r['oof_ece_calibrated']} calibrated "
         "(out of fold)",
         f"thresholds {r['thresholds']} (replayed out of fold: {r['replayed_oof']})",
+        "prohibited precision / recall out of fold by threshold: "
+        + ", ".join(
+            f"{c['prohibited_threshold']:.2f}: {c['prohibited_precision']:.2f}/"
+            f"{c['prohibited_recall']:.2f}"
+            for c in r["prohibited_curve_oof"]
+        ),
         f"wrote {out} ({scorer.version})",
     ]
     sys.stdout.write("\n".join(lines) + "\n")

@@ -376,6 +376,21 @@ def fit_scorer(
         for i in test:
             calibrated_oof[i] = fold_map.apply(raw_oof[i])
     thresholds, replayed = choose_thresholds(cases, examples, calibrated_oof, target_precision)
+    curve = [
+        {
+            "prohibited_threshold": tp,
+            **{
+                k: round(v, 4)
+                for k, v in _replay(
+                    cases,
+                    examples,
+                    calibrated_oof,
+                    {"prohibited": tp, "restricted": thresholds["restricted"]},
+                ).items()
+            },
+        }
+        for tp in _THRESHOLDS[::5]
+    ]
     model = _new_model(chosen).fit(x, y)
     labels = [bool(v) for v in y]
     report = {
@@ -393,6 +408,7 @@ def fit_scorer(
         "thresholds": thresholds,
         "target_prohibited_precision": target_precision,
         "replayed_oof": {k: round(v, 4) for k, v in replayed.items()},
+        "prohibited_curve_oof": curve,
         "replayed_oof_by_source": {
             source: {
                 "cases": len(group),
