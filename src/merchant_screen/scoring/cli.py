@@ -64,8 +64,9 @@ def train_command(
             f"  {name}: log loss {v['oof_log_loss']}, AUC {v['oof_auc']:.3f}"
             for name, v in r["kinds"].items()
         ),
-        f"kept {r['chosen']}; ECE {r['oof_ece_raw']} raw -> {r['oof_ece_calibrated']} calibrated "
-        "(out of fold)",
+        f"kept {r['chosen']}; calibration {r['calibration']} (out-of-fold ECE by map: "
+        f"{r['oof_ece_by_calibration']}); ECE {r['oof_ece_raw']} raw -> "
+        f"{r['oof_ece_calibrated']} calibrated",
         f"thresholds {r['thresholds']} (replayed out of fold: {r['replayed_oof']})",
         "prohibited precision / recall out of fold by threshold: "
         + ", ".join(

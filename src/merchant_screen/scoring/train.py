@@ -8,8 +8,9 @@ the lexicon and the model's answers.
 Both model kinds are fitted and judged out of fold, with folds grouped by case so a site's
 categories never straddle train and test: a logistic regression (standardised, L2) and
 gradient-boosted trees (depth 2). The one with the lower out-of-fold log loss is kept unless
-a kind is asked for. A calibration map (Platt, or isotonic from ``ISOTONIC_MIN`` examples)
-is fitted on the out-of-fold probabilities, and the per-tier thresholds are chosen on the
+a kind is asked for. A calibration map (none, Platt, or isotonic from ``ISOTONIC_MIN``
+examples, whichever has the lowest out-of-fold ECE when cross-fitted) is fitted on the
+out-of-fold probabilities, and the per-tier thresholds are chosen on the
 calibrated out-of-fold probabilities by replaying the pipeline's decision rule on every case:
 the most cases flagged right (or rightly left unflagged) whose ``prohibited`` precision reaches
 the target (see ``_replay``).
@@ -229,13 +230,32 @@ def _export(kind: Kind, model: Any) -> dict[str, Any]:
     }
 
 
-def _calibrate(raw: Sequence[float], ys: Sequence[int]) -> Calibration:
+CalibrationKind = Literal["none", "platt", "isotonic"]
+
+
+def _calibrate(raw: Sequence[float], ys: Sequence[int], kind: CalibrationKind) -> Calibration:
     labels = [bool(y) for y in ys]
-    if len(raw) >= ISOTONIC_MIN:
+    if kind == "isotonic":
         xs, fitted = fit_isotonic(raw, labels)
         return Calibration(kind="isotonic", x=list(xs), y=list(fitted))
-    a, b = fit_platt(raw, labels)
-    return Calibration(kind="platt", a=a, b=b)
+    if kind == "platt":
+        a, b = fit_platt(raw, labels)
+        return Calibration(kind="platt", a=a, b=b)
+    return Calibration(kind="none")
+
+
+def _cross_calibrated(
+    raw: Sequence[float], ys: Sequence[int], folds: Sequence[int], kind: CalibrationKind
+) -> list[float]:
+    """Each fold's out-of-fold probabilities mapped by a calibration fitted on the others."""
+    calibrated = [0.0] * len(ys)
+    for f in set(folds):
+        train = [i for i in range(len(ys)) if folds[i] != f]
+        fold_map = _calibrate([raw[i] for i in train], [ys[i] for i in train], kind)
+        for i in range(len(ys)):
+            if folds[i] == f:
+                calibrated[i] = fold_map.apply(raw[i])
+    return calibrated
 
 
 def _replay(
@@ -366,15 +386,17 @@ def fit_scorer(
         }
     chosen: Kind = min(kinds, key=lambda k: judged[k]["log_loss"])
     raw_oof = judged[chosen]["oof"]
-    calibration = _calibrate(raw_oof, y)
-    # Calibration judged out of fold too: fit the map on other folds' OOF probabilities.
-    calibrated_oof = [0.0] * len(y)
-    for f in set(folds):
-        train = [i for i in range(len(y)) if folds[i] != f]
-        test = [i for i in range(len(y)) if folds[i] == f]
-        fold_map = _calibrate([raw_oof[i] for i in train], [y[i] for i in train])
-        for i in test:
-            calibrated_oof[i] = fold_map.apply(raw_oof[i])
+    # Calibration is judged out of fold too (each fold mapped by a calibration fitted on the
+    # others); the map with the lowest out-of-fold ECE is kept, "none" included.
+    labels = [bool(v) for v in y]
+    maps: list[CalibrationKind] = ["none", "platt"]
+    if len(y) >= ISOTONIC_MIN:
+        maps.append("isotonic")
+    crossed = {kind: _cross_calibrated(raw_oof, y, folds, kind) for kind in maps}
+    eces = {k: expected_calibration_error(v, labels) or 0.0 for k, v in crossed.items()}
+    best_map = min(maps, key=lambda k: (round(eces[k], 4), maps.index(k)))
+    calibration = _calibrate(raw_oof, y, best_map)
+    calibrated_oof = crossed[best_map]
     thresholds, replayed = choose_thresholds(cases, examples, calibrated_oof, target_precision)
     curve = [
         {
@@ -392,7 +414,6 @@ def fit_scorer(
         for tp in _THRESHOLDS[::5]
     ]
     model = _new_model(chosen).fit(x, y)
-    labels = [bool(v) for v in y]
     report = {
         "examples": len(examples),
         "positives": sum(y),
@@ -403,7 +424,9 @@ def fit_scorer(
         },
         "chosen": chosen,
         "oof_ece_raw": round(expected_calibration_error(raw_oof, labels) or 0.0, 4),
-        "oof_ece_calibrated": round(expected_calibration_error(calibrated_oof, labels) or 0.0, 4),
+        "oof_ece_calibrated": round(eces[best_map], 4),
+        "calibration": best_map,
+        "oof_ece_by_calibration": {k: round(v, 4) for k, v in eces.items()},
         "oof_auc_calibrated": _auc(calibrated_oof, y),
         "thresholds": thresholds,
         "target_prohibited_precision": target_precision,
