@@ -16,17 +16,20 @@ from merchant_screen.settings import Settings
 __all__ = ["build_llm", "fake_model"]
 
 
-# ``--model fake`` leans towards "applies" on every passage it is asked about, with the same
-# probability each time: first option / yes 0.6, last option / no 0.4 (both answer styles).
+# ``--model fake`` is an uninformative judge: it answers every question the same way, with
+# P("applies") 0.44, the embedded model's median answer on the dev candidates, so the scorer
+# reads it as "no evidence either way" and the lexicon and the context decide.
+_FAKE_P = 0.44
 _FAKE_ALTERNATIVES = tuple(
-    (token, math.log(p)) for token, p in (("A", 0.6), ("Yes", 0.6), ("B", 0.4), ("No", 0.4))
+    (token, math.log(p))
+    for token, p in (("A", _FAKE_P), ("Yes", _FAKE_P), ("B", 1 - _FAKE_P), ("No", 1 - _FAKE_P))
 )
 
 
 def _fake_rule(request: LLMRequest) -> Any:
     """``--model fake``: an uninformative judge (lexicon and context decide)."""
     if request.purpose == "adjudicate":
-        first = _FAKE_ALTERNATIVES[0 if "one letter" in request_text(request) else 1]
+        first = _FAKE_ALTERNATIVES[2 if "one letter" in request_text(request) else 3]
         return LLMResponse(content=first[0], top_logprobs=_FAKE_ALTERNATIVES)
     if request.schema_name == "next_action":
         return {"action": "finish", "assessment": {"business_summary": "", "findings": []}}
