@@ -160,3 +160,17 @@ def write_artifact_and_load(result: Any, tmp_path: Path) -> Any:
     from merchant_screen.scoring.train import write_artifact
 
     return write_artifact(result.artifact, tmp_path / "ablation.json")
+
+
+def test_every_dataset_weighs_the_same_in_the_threshold_search() -> None:
+    from merchant_screen.scoring.train import _weighted
+
+    _, cases = examples_from_rows(rows(30))
+    dataset_of = {c.case_id: ("big" if i < 24 else "small") for i, c in enumerate(cases)}
+    weighted = _weighted(cases, dataset_of)
+    big = sum(c.weight for c in weighted if dataset_of[c.case_id] == "big")
+    small = sum(c.weight for c in weighted if dataset_of[c.case_id] == "small")
+    assert big == pytest.approx(small) == pytest.approx(15.0)
+    assert _weighted(cases, {}) == cases  # one dataset: unweighted
+    result = fit_scorer(rows(), dataset_of={f"c{i}": "x" if i % 3 else "y" for i in range(160)})
+    assert result.report["threshold_weights"] == {"x": 106, "y": 54}

@@ -25,7 +25,7 @@ def train_command(
         typer.Option(
             "--target-precision", min=0.5, max=1.0, help="prohibited precision thresholds aim at"
         ),
-    ] = 0.95,
+    ] = 0.9,
     drop: Annotated[
         list[str] | None,
         typer.Option("--drop-feature", help="Leave a feature out (repeat); for ablations."),
@@ -46,9 +46,16 @@ def train_command(
     kinds = {"auto": "auto", "logistic": "logistic", "trees": "boosted_trees"}
     if kind not in kinds:
         raise ConfigError(f"--kind must be auto, logistic or trees, not {kind!r}")
-    rows = [row for path in runs for row in load_run(path).rows]
+    loaded = [load_run(path) for path in runs]
+    rows = [row for run in loaded for row in run.rows]
+    dataset_of = {
+        row.case_id: str(run.meta.get("dataset_name") or run.path)
+        for run in loaded
+        for row in run.rows
+    }
     result = fit_scorer(
         rows,
+        dataset_of=dataset_of,
         kind=kinds[kind],  # type: ignore[arg-type]
         target_precision=target_precision,
         include_test=include_test,

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -83,6 +84,7 @@ class Case:
     fallback: str
     examples: tuple[int, ...]  # indexes into the example list
     source: str = ""  # real-page source tag (zyte, duta, ebay) or the id's series letter
+    weight: float = 1.0  # in the threshold search: every dataset weighs the same in all
 
 
 @dataclass
@@ -132,6 +134,15 @@ def examples_from_rows(
 def _source(row: ResultRow) -> str:
     real = [tag for tag in row.tags if tag in REAL_SOURCES]
     return real[0] if real else row.case_id.split("-", 1)[0]
+
+
+def _weighted(cases: list[Case], dataset_of: Mapping[str, str]) -> list[Case]:
+    """Each case weighted so every dataset's cases sum to the same total (mean weight 1)."""
+    counts = Counter(dataset_of.get(c.case_id, "") for c in cases)
+    if len(counts) < 2:
+        return cases
+    share = len(cases) / len(counts)
+    return [replace(c, weight=share / counts[dataset_of.get(c.case_id, "")]) for c in cases]
 
 
 def _matrix(examples: Sequence[Example], names: Sequence[str] = FEATURES) -> list[list[float]]:
@@ -271,9 +282,11 @@ def _replay(
     nothing is flagged and it is labelled allowed or unknown: the part of the decision the
     thresholds control (a single real product page that rightly ends ``unknown`` by the
     coverage rule still rewards not flagging it)."""
-    correct = flag_correct = predicted_prohibited = true_prohibited = labelled_prohibited = 0
-    hard = hard_flagged = 0
+    correct = flag_correct = predicted_prohibited = true_prohibited = labelled_prohibited = 0.0
+    hard = hard_flagged = total = 0.0
     for case in cases:
+        w = case.weight
+        total += w
         flagged = {
             examples[i].tier
             for i in case.examples
@@ -286,21 +299,21 @@ def _replay(
             if "restricted" in flagged
             else case.fallback
         )
-        correct += decision == case.expected
-        flag_correct += (
+        correct += w * (decision == case.expected)
+        flag_correct += w * (
             decision == case.expected
             if decision in ("prohibited", "restricted")
             else case.expected in ("allowed", "unknown")
         )
-        predicted_prohibited += decision == "prohibited"
-        true_prohibited += decision == "prohibited" and case.expected == "prohibited"
-        labelled_prohibited += case.expected == "prohibited"
+        predicted_prohibited += w * (decision == "prohibited")
+        true_prohibited += w * (decision == "prohibited" and case.expected == "prohibited")
+        labelled_prohibited += w * (case.expected == "prohibited")
         if case.hard_negative and case.expected == "allowed":
-            hard += 1
-            hard_flagged += decision in ("prohibited", "restricted")
+            hard += w
+            hard_flagged += w * (decision in ("prohibited", "restricted"))
     return {
-        "accuracy": correct / max(len(cases), 1),
-        "flag_accuracy": flag_correct / max(len(cases), 1),
+        "accuracy": correct / total if total else 0.0,
+        "flag_accuracy": flag_correct / total if total else 0.0,
         "prohibited_precision": true_prohibited / predicted_prohibited
         if predicted_prohibited
         else 1.0,
@@ -355,18 +368,22 @@ def fit_scorer(
     rows: Iterable[ResultRow],
     *,
     kind: Kind | Literal["auto"] = "auto",
-    target_precision: float = 0.95,
+    target_precision: float = 0.9,
     include_test: bool = False,
     sources: Sequence[str] = (),
     drop: Sequence[str] = (),
+    dataset_of: Mapping[str, str] | None = None,
 ) -> TrainResult:
     """Fit, judge out of fold, calibrate, choose thresholds; see the module docstring.
-    ``drop`` leaves features out (an ablation: e.g. the model's answers)."""
+    ``drop`` leaves features out (an ablation: e.g. the model's answers). ``dataset_of``
+    names each case's dataset: in the threshold search every dataset then weighs the same,
+    so hundreds of single real pages do not outvote the multi-page merchant sites."""
     unknown = sorted(set(drop) - set(FEATURES))
     if unknown:
         raise ConfigError(f"no such feature to drop: {', '.join(unknown)}")
     names = [name for name in FEATURES if name not in drop]
     examples, cases = examples_from_rows(rows, include_test=include_test)
+    cases = _weighted(cases, dataset_of or {})
     y = [int(e.label) for e in examples]
     if len(examples) < 20 or sum(y) < 5 or len(y) - sum(y) < 5:
         raise ConfigError(
@@ -431,6 +448,7 @@ def fit_scorer(
         "thresholds": thresholds,
         "target_prohibited_precision": target_precision,
         "replayed_oof": {k: round(v, 4) for k, v in replayed.items()},
+        "threshold_weights": dict(Counter(dataset_of.values())) if dataset_of else "equal",
         "prohibited_curve_oof": curve,
         "replayed_oof_by_source": {
             source: {
