@@ -19,7 +19,7 @@ for strategy in keywords fake; do
       rm -rf "$out"
       if [ "$strategy" = fake ]; then opts=(--strategy agent --model fake); else opts=(--strategy keywords); fi
       "$BIN/merchant-screen" eval run "evals/datasets/$dataset" --split "$split" "${opts[@]}" \
-        --concurrency 4 --out "$out" >/dev/null
+        --concurrency 4 --out "$out" >"$out.log" 2>&1 || { cat "$out.log"; exit 1; }
       dev=()
       [ "$split" = test ] && dev=(--dev-run "evals/runs/ci-$strategy-$dataset-dev")
       baseline="evals/baselines/$name.json"
