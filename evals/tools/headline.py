@@ -22,6 +22,7 @@ from pathlib import Path
 from merchant_screen.evaluation.compare import compare_runs
 from merchant_screen.evaluation.metrics import compute_metrics
 from merchant_screen.evaluation.results import ResultRow, RunData, load_run
+from merchant_screen.scoring.model import load_scorer
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORTS = ROOT / "evals" / "reports"
@@ -63,6 +64,7 @@ def render(manifest: dict[str, dict[str, str]], reports: Path = REPORTS) -> str:
         for slot, names in manifest.items()
     }
     kw, ag = runs["fresh_test"]["keywords"], runs["fresh_test"]["agent"]
+    scorer = load_scorer()
     mk, ma = compute_metrics(kw.rows), compute_metrics(ag.rows)
     paired = compare_runs(kw, ag)
 
@@ -130,19 +132,22 @@ def render(manifest: dict[str, dict[str, str]], reports: Path = REPORTS) -> str:
         "| real drug-shop pages (DUTA, dev half) recall of `prohibited` | "
         + real_both("duta", "prohibited", lambda r: r.decision == "prohibited")
         + " | >= 0.97 |",
+        "| precision of `reject` actions, fresh test | "
+        + both(lambda run: _rate(run.rows, lambda r: r.action == "reject", _is_prohibited))
+        + " | |",
+        f"| expected calibration error of the scorer, out of fold on dev ({scorer.version}) | - | "
+        f"{scorer.artifact.fitted.get('oof_ece_calibrated', '-')} | <= 0.05 |",
         f"| expected calibration error of the verdict's confidence, fresh test | "
-        f"{est(mk.ece.value)} | {est(ma.ece.value)} | <= 0.05 |",
+        f"{est(mk.ece.value)} | {est(ma.ece.value)} | |",
         f"| tokens per screen (mean) / p50 latency, fresh test | {tokens_kw:.0f} / "
         f"{est(mk.latency_p50.value)} s | {tokens_ag:.0f} / {est(ma.latency_p50.value)} s "
         "| <= 1,500 / <= 20 s |",
     ]
-    sources = sorted(
-        {f"`{reports.name}/{name}`" for names in manifest.values() for name in names.values()}
-    )
+    sources = sorted({f"`{name}`" for names in manifest.values() for name in names.values()})
     footer = [
         "",
         f"Agent run versions: {_versions(ag)}. Keywords: {_versions(kw)}.",
-        "Reports: " + ", ".join(sources) + ".",
+        "Reports (in `evals/reports/`): " + ", ".join(sources) + ".",
     ]
     return "\n".join(lines + footer) + "\n"
 
