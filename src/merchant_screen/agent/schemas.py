@@ -11,7 +11,6 @@ __all__ = [
     "AssessmentOut",
     "FindingOut",
     "NextAction",
-    "PassageAnswer",
     "QuoteOut",
     "with_category_enum",
 ]
@@ -59,14 +58,6 @@ class NextAction(_Out):
             "domain_info": (),
         }[self.action]
         return {k: getattr(self, k) for k in fields if getattr(self, k) is not None}
-
-
-class PassageAnswer(_Out):
-    """Evidence-first question: does this one passage show this one category?"""
-
-    applies: Literal["yes", "no", "unclear"]
-    quote: str = Field("", max_length=300, description="the sentence that shows it, copied exactly")
-    confidence: float = Field(0.5, ge=0, le=1)
 
 
 def with_category_enum(schema: dict[str, Any], ids: tuple[str, ...]) -> dict[str, Any]:
