@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
 PIN=${1:-}
+mkdir -p evals/runs
 for strategy in keywords fake; do
   for dataset in core fresh; do
     for split in dev test; do
