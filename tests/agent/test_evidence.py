@@ -79,3 +79,24 @@ def test_duplicates_collapse_and_group_by_category() -> None:
     grouped = evidence_by_category(verified)
     assert len(grouped["weapons"]) == 1
     assert grouped["alcohol"][0].url == HOME.url
+
+
+GUNS = ExtractedPage(
+    url="https://ridge.test/gunsmithing",
+    text="Workshop\nWe carry black gunsmithing tools or ammunition for every caliber.",
+)
+
+
+def test_a_quote_that_cuts_words_does_not_verify() -> None:
+    index = PageIndex([GUNS])
+    for quote in ("ck gunsmithing tools or ammun", "black gunsmithing tools or ammun"):
+        verified, rejected = verify_claims([Claim("weapons", GUNS.url, quote)], index)
+        assert verified == []
+        assert "inside a word" in rejected[0].reason
+
+
+def test_a_whole_word_quote_still_verifies_with_normalisation() -> None:
+    quote = "BLACK gunsmithing  tools or ammunition"
+    verified, rejected = verify_claims([Claim("weapons", GUNS.url, quote)], PageIndex([GUNS]))
+    assert rejected == []
+    assert verified[0].evidence.quote == "black gunsmithing tools or ammunition"

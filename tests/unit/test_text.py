@@ -62,7 +62,7 @@ def test_find_quote_matches_composed_and_decomposed_accents() -> None:
 def test_find_quote_does_not_start_inside_an_expanded_character() -> None:
     # "ß" normalises to "ss"; the quote "ss" must map to the whole "ß", not half of "sß".
     text = "s\u00df"
-    span = find_quote("\u00df", text)
+    span = find_quote("\u00df", text, whole_words=False)
     assert span == (1, 2)
 
 
@@ -106,7 +106,7 @@ def test_find_quote_finds_any_slice_of_the_text(text: str, data: st.DataObject) 
     end = data.draw(st.integers(start, len(text)))
     wanted = normalise_for_match(text[start:end])
     assume(wanted)
-    span = find_quote(text[start:end], text)
+    span = find_quote(text[start:end], text, whole_words=False)
     assert span is not None
     assert 0 <= span[0] < span[1] <= len(text)
     assert normalise_for_match(text[span[0] : span[1]]) == wanted
@@ -121,7 +121,68 @@ def test_find_quote_finds_any_unicode_slice(text: str, data: st.DataObject) -> N
     assume(all(i == len(text) or not unicodedata.combining(text[i]) for i in (start, end)))
     wanted = normalise_for_match(text[start:end])
     assume(wanted)
-    span = find_quote(text[start:end], text)
+    span = find_quote(text[start:end], text, whole_words=False)
+    assert span is not None
+    assert normalise_for_match(text[span[0] : span[1]]) == wanted
+
+
+# ---------------------------------------------------------------- whole words
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "ck gunsmithing tools or ammun",
+        "ck gunsmithing tools or ammunition",
+        "black gunsmithing tools or ammun",
+        "lack gunsmithing",
+        "30m",
+        "Stra",  # "Straße" folds to "strasse": the quote may not end inside it
+    ],
+)
+def test_find_quote_rejects_a_quote_that_cuts_a_word(quote: str) -> None:
+    text = "We stock black gunsmithing tools or ammunition, 30mg. Stra\u00dfe 5"
+    assert find_quote(quote, text) is None
+    assert find_quote(quote, text, whole_words=False) is not None
+
+
+@pytest.mark.parametrize(
+    ("quote", "expected"),
+    [
+        ("black gunsmithing tools or ammunition", "black gunsmithing tools or ammunition"),
+        ("BLACK  gunsmithing", "black gunsmithing"),
+        ("tools or ammunition,", "tools or ammunition,"),
+        (", 30mg.", ", 30mg."),  # punctuation at the ends needs no boundary
+        ("Stra\u00dfe", "Stra\u00dfe"),
+    ],
+)
+def test_find_quote_accepts_whole_words(quote: str, expected: str) -> None:
+    text = "We stock black gunsmithing tools or ammunition, 30mg. Stra\u00dfe 5"
+    span = find_quote(quote, text)
+    assert span is not None
+    assert text[span[0] : span[1]] == expected
+
+
+def test_find_quote_skips_a_mid_word_occurrence_for_a_whole_word_one() -> None:
+    text = "cartridge parts and a real part list"
+    assert find_quote("part", text) == (27, 31)
+
+
+def test_scripts_without_spaces_match_anywhere() -> None:
+    text = "\u6211\u4eec\u51fa\u552e\u5f39\u836f\u548c\u67aa"  # no spaces between words
+    assert find_quote("\u51fa\u552e\u5f39\u836f", text) == (2, 6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(_ALPHABET, min_size=1, max_size=8), min_size=1, max_size=10), st.data())
+def test_find_quote_finds_any_run_of_whole_words(words: list[str], data: st.DataObject) -> None:
+    text = " ".join(words)
+    start = data.draw(st.integers(0, len(words) - 1))
+    end = data.draw(st.integers(start + 1, len(words)))
+    quote = " ".join(words[start:end])
+    wanted = normalise_for_match(quote)
+    assume(wanted)
+    span = find_quote(quote, text)
     assert span is not None
     assert normalise_for_match(text[span[0] : span[1]]) == wanted
 

@@ -1,8 +1,9 @@
 """Evidence verification (pure): a quote counts only if it is in the visible text of a page
 the crawl fetched, at the cited URL.
 
-Matching normalises whitespace, case, quotes, dashes and Unicode (``text.find_quote``); what
-the verdict shows is the span exactly as it stands on the page. Hidden text, JSON-LD, meta
+Matching normalises whitespace, case, quotes, dashes and Unicode (``text.find_quote``) and
+keeps to word boundaries (a quote may not begin or end inside a word of the page); what the
+verdict shows is the span exactly as it stands on the page. Hidden text, JSON-LD, meta
 tags and alt text never verify a quote, and the reason says so.
 """
 
@@ -98,6 +99,10 @@ def _check(claim: Claim, index: PageIndex) -> Evidence | RejectedEvidence:
     span = find_quote(quote, page.text)
     if span is not None:
         return Evidence(url=page.url, quote=page.text[span[0] : span[1]], verified=True)
+    if find_quote(quote, page.text, whole_words=False) is not None:
+        return reject(
+            "the quote starts or ends inside a word of the page; quote whole words exactly"
+        )
     hidden = _in_non_visible(quote, page)
     if hidden:
         return reject(hidden)

@@ -3,7 +3,9 @@
 ``find_quote`` looks a quote up in page text after normalising both sides (Unicode
 compatibility forms, case, quote and dash variants, invisible characters, whitespace)
 and answers with the span in the *original* text, so a caller can show the quote exactly
-as it stands on the page.
+as it stands on the page. A quote matches whole words only: it may not start or end in
+the middle of a word of the page ("ck gunsmithing tools or ammun" is not a quote of
+"black gunsmithing tools or ammunition"), except in scripts written without spaces.
 """
 
 from __future__ import annotations
@@ -14,7 +16,13 @@ from array import array
 from collections.abc import Iterator
 from functools import lru_cache
 
-__all__ = ["collapse_ws", "find_quote", "guess_language", "normalise_for_match"]
+__all__ = [
+    "collapse_ws",
+    "find_quote",
+    "guess_language",
+    "is_word_char",
+    "normalise_for_match",
+]
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 _SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2032\u02bc"
@@ -134,22 +142,51 @@ def _offset_map(s: str) -> tuple[str, array[int], array[int]]:
     return text, out.starts, out.ends
 
 
-def find_quote(quote: str, text: str) -> tuple[int, int] | None:
+# Scripts written without spaces between words (a quote may start anywhere in them):
+# Thai, Lao, Myanmar, Khmer, kana, CJK ideographs and their extensions, halfwidth kana.
+_UNSPACED = (
+    (0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x2E80, 0x2FDF),
+    (0x3040, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF),
+    (0xFF66, 0xFF9F), (0x20000, 0x3FFFF),
+)  # fmt: skip
+
+
+def is_word_char(c: str) -> bool:
+    """Whether ``c`` is part of a word that spaces delimit (a letter or digit of a spaced
+    script); a quote may not begin or end next to one inside the same word."""
+    if not c.isalnum():
+        return False
+    if c.isascii():
+        return True
+    code = ord(c)
+    return not any(low <= code <= high for low, high in _UNSPACED)
+
+
+def find_quote(quote: str, text: str, *, whole_words: bool = True) -> tuple[int, int] | None:
     """Find ``quote`` in ``text`` after normalising both; return its span in ``text``.
 
     The span always starts and ends on whole characters of ``text``, and normalising
-    ``text[start:end]`` gives exactly the normalised quote. ``None`` when absent or empty.
+    ``text[start:end]`` gives exactly the normalised quote. With ``whole_words`` (the
+    default) the match also starts and ends on word boundaries: a quote whose first
+    (last) character is a letter or digit may not continue a word of the page before
+    (after) it. ``None`` when absent or empty.
     """
     needle = normalise_for_match(quote)
     if not needle or needle not in normalise_for_match(text):
         return None
     haystack, starts, ends = _offset_map(text)
     last_index = len(haystack) - 1
+    check_start = whole_words and is_word_char(needle[0])
+    check_end = whole_words and is_word_char(needle[-1])
     pos = haystack.find(needle)
     while pos != -1:
         end = pos + len(needle) - 1
         whole_start = pos == 0 or starts[pos - 1] != starts[pos]
         whole_end = end == last_index or starts[end + 1] != starts[end]
+        if check_start and pos > 0 and is_word_char(haystack[pos - 1]):
+            whole_start = False
+        if check_end and end < last_index and is_word_char(haystack[end + 1]):
+            whole_end = False
         if whole_start and whole_end:
             return starts[pos], ends[end]
         pos = haystack.find(needle, pos + 1)
