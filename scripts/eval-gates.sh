@@ -4,9 +4,14 @@
 # hard-negative ceiling and the largest dev-test accuracy gap are pinned in evals/baselines/.
 # A gain tuned on dev that does not carry over to test fails the gap check at once.
 #
+# The hostile-site suite (evals/datasets/hostile, every case tagged evasion) runs last with
+# both strategies, gated on targets that are never re-pinned: 0 evasion approvals and 0
+# errored screens (evals/baselines/{keywords,fake}-hostile.json).
+#
 #   scripts/eval-gates.sh          run and check every gate
 #   scripts/eval-gates.sh --pin    run and pin the measured numbers (refuses to loosen them
-#                                  unless ALLOW_LOWER=1; say why in the commit)
+#                                  unless ALLOW_LOWER=1; say why in the commit); the hostile
+#                                  suite is still only checked
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
@@ -36,3 +41,15 @@ for strategy in keywords fake; do
     done
   done
 done
+hostile_failed=0
+for strategy in keywords fake; do
+  name="$strategy-hostile"
+  out="evals/runs/ci-$name"
+  rm -rf "$out"
+  if [ "$strategy" = fake ]; then opts=(--strategy agent --model fake); else opts=(--strategy keywords); fi
+  "$BIN/merchant-screen" eval run evals/datasets/hostile "${opts[@]}" \
+    --concurrency 4 --out "$out" >"$out.log" 2>&1 || { cat "$out.log"; exit 1; }
+  echo "::: gate $name (targets: 0 evasion approvals, 0 errored screens)"
+  "$BIN/merchant-screen" eval gate "$out" --baseline "evals/baselines/$name.json" || hostile_failed=1
+done
+exit "$hostile_failed"

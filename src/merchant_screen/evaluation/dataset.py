@@ -8,6 +8,12 @@ A case line::
      "declared": {"name": "...", "description": "..."}, "tags": ["..."],
      "split": "dev", "notes": "..."}
 
+``expected`` may also hold ``forbid_actions`` (an extension of the fixed format): actions the
+verdict must not take, e.g. ``["approve"]`` for a site whose policy-relevant text is truly
+hidden from people (no quote can verify it, so the decision stays that of the visible site,
+but approving it would be wrong). A case is scored right only when its decision is the
+labelled one and its action is not forbidden.
+
 ``sites/<id>/`` mirrors URL paths (see ``site_file``). ``load_dataset`` validates every line
 (schema, unique ids and hosts, ``index.html`` and every evidence page present, ``_server.json``)
 and raises ``ConfigError`` with ``file:line`` on the first problem.
@@ -19,7 +25,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -31,6 +37,7 @@ __all__ = [
     "Dataset",
     "Declared",
     "Expected",
+    "GeneratedBody",
     "LabelledEvidence",
     "ServerScript",
     "is_safe_url_path",
@@ -40,6 +47,7 @@ __all__ = [
 ]
 
 Decision = Literal["prohibited", "restricted", "allowed", "unknown"]
+Action = Literal["approve", "review", "reject"]
 Split = Literal["dev", "test"]
 CASES_FILE = "cases.jsonl"
 SITES_DIR = "sites"
@@ -55,6 +63,9 @@ class Expected(_Frozen):
 
     decision: Decision
     categories: tuple[str, ...] = Field((), description="category ids, e.g. 'weapons'")
+    forbid_actions: tuple[Action, ...] = Field(
+        (), description="actions the verdict must not take, e.g. 'approve'"
+    )
 
     @field_validator("categories")
     @classmethod
@@ -73,7 +84,15 @@ class Expected(_Frozen):
             raise ValueError(f"decision {self.decision!r} needs at least one category")
         if not flagged and self.categories:
             raise ValueError(f"decision {self.decision!r} takes no categories")
+        if len(set(self.forbid_actions)) != len(self.forbid_actions):
+            raise ValueError("forbid_actions repeat")
+        if len(self.forbid_actions) == len(get_args(Action)):
+            raise ValueError("forbid_actions leave no action a verdict may take")
         return self
+
+    def allows(self, action: str | None) -> bool:
+        """Whether a verdict with ``action`` (None: no verdict) may stand for this label."""
+        return action not in self.forbid_actions
 
 
 class LabelledEvidence(_Frozen):
@@ -124,6 +143,19 @@ class Case(_Frozen):
         return (urlsplit(self.url).hostname or "").lower()
 
 
+class GeneratedBody(_Frozen):
+    """A body the fixture server builds at serve time instead of reading a file.
+
+    ``nested_divs``: ``count`` nested ``<div>`` elements around one paragraph;
+    ``many_elements``: ``count`` sibling paragraphs; ``random_bytes``: ``count`` bytes from a
+    PRNG seeded with ``seed``. The same spec always gives the same bytes.
+    """
+
+    kind: Literal["nested_divs", "many_elements", "random_bytes"]
+    count: int = Field(gt=0, le=8_000_000)
+    seed: int = 0
+
+
 class ServerScript(_Frozen):
     """A site's optional ``_server.json``: how the fixture server answers given URL paths.
 
@@ -138,6 +170,7 @@ class ServerScript(_Frozen):
     content_type: dict[str, str] = Field(default_factory=dict)
     charset: dict[str, str] = Field(default_factory=dict)
     retry_after: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    generated: dict[str, GeneratedBody] = Field(default_factory=dict)
 
 
 def load_server_script(site_dir: Path) -> ServerScript:

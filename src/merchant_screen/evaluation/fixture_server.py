@@ -20,7 +20,14 @@ validated by ``load_dataset``); keys are decoded URL paths, matched exactly::
      "gzip_bomb": ["/bomb"],                         ~10 KB gzip body inflating to 10 MiB
      "content_type": {"/file": "application/pdf"},   Content-Type override
      "charset": {"/legacy.html": "windows-1252"},    charset parameter of the Content-Type
-     "retry_after": {"/busy": [2, 1]}}               first 2 requests: 503 + Retry-After: 1
+     "retry_after": {"/busy": [2, 1]},               first 2 requests: 503 + Retry-After: 1
+     "generated": {"/deep": {"kind": "nested_divs", "count": 200000}}}
+                                                     a body built at serve time (text/html)
+
+``generated`` bodies (``dataset.GeneratedBody``) keep parser bombs and garbage out of the
+repository: ``nested_divs`` (``count`` nested ``<div>``), ``many_elements`` (``count``
+sibling paragraphs) and ``random_bytes`` (``count`` bytes from a PRNG seeded with ``seed``),
+each built once per process and the same bytes every time.
 
 Deflate shrinks at most ~1000:1, so 10 MiB is about all a 10 KB gzip body can carry.
 """
@@ -31,6 +38,7 @@ import contextlib
 import functools
 import gzip
 import html
+import random
 import socket
 import ssl
 import sys
@@ -50,7 +58,14 @@ import trustme
 from merchant_screen.errors import ConfigError
 from merchant_screen.evaluation import dataset
 
-__all__ = ["BOMB_INFLATED_BYTES", "FixtureServer", "LoggedRequest", "Reply", "site_reply"]
+__all__ = [
+    "BOMB_INFLATED_BYTES",
+    "FixtureServer",
+    "LoggedRequest",
+    "Reply",
+    "build_generated_body",
+    "site_reply",
+]
 
 BOMB_INFLATED_BYTES = 10 * 1024 * 1024
 GZIP_MIN_BYTES = 1024
@@ -87,6 +102,19 @@ def build_gzip_bomb(inflated_bytes: int = BOMB_INFLATED_BYTES) -> bytes:
     return compressor.compress(b" " * inflated_bytes) + compressor.flush()
 
 
+@functools.cache
+def build_generated_body(spec: dataset.GeneratedBody) -> bytes:
+    """The bytes of a ``generated`` body (deterministic: a pure function of ``spec``)."""
+    if spec.kind == "random_bytes":
+        return random.Random(spec.seed).randbytes(spec.count)
+    head = b"<!DOCTYPE html><html><head><title>Page</title></head><body>"
+    if spec.kind == "nested_divs":
+        inner = b"<div>" * spec.count + b"<p>Nothing here.</p>" + b"</div>" * spec.count
+    else:
+        inner = b"<p>Item.</p>" * spec.count
+    return head + inner + b"</body></html>\n"
+
+
 def html_reply(status: int, message: str = "", headers: Mapping[str, str] | None = None) -> Reply:
     """A small HTML page for an error, busy or redirect status."""
     phrase = responses.get(status, "Error")
@@ -107,6 +135,12 @@ def site_reply(site_dir: Path, script: dataset.ServerScript, url_path: str) -> R
     if url_path in script.gzip_bomb:
         headers = {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}
         return Reply(200, {**headers, **extra}, build_gzip_bomb())
+    if url_path in script.generated:
+        ctype = script.content_type.get(url_path, "text/html")
+        if ctype.startswith(TEXT_TYPES) and "charset=" not in ctype:
+            ctype += f"; charset={script.charset.get(url_path, 'utf-8')}"
+        body = build_generated_body(script.generated[url_path])
+        return Reply(script.status.get(url_path, 200), {"Content-Type": ctype, **extra}, body)
     path = dataset.site_file(site_dir, url_path)
     status = script.status.get(url_path, 200 if path else 404)
     if path is None:

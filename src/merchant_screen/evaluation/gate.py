@@ -4,7 +4,10 @@ Deterministic measures fail outright: every case produced a valid verdict, every
 verdict shows is verified and verbatim on a crawled page, crawl recall at or above its floor.
 Accuracy fails only when it drops by more than one case below its floor (a small local
 model may flip one borderline case between machines); the hard-negative false-positive
-rate likewise fails only when more than one case above its ceiling. With a ``dev_run`` (the
+rate likewise fails only when more than one case above its ceiling. The ceiling on evasion
+approvals (``evasion``-tagged cases whose action is approve, a count) has no slack: the
+hostile-site suite pins it at 0 as a target, and its "valid verdicts" check is the ceiling of
+0 errored screens. With a ``dev_run`` (the
 same configuration on the dev split) and a ``max_dev_test_gap``, a test-split run also fails
 when dev accuracy exceeds test accuracy by more than that gap: a gain tuned on dev that does
 not carry over shows at once. ``update_baseline`` pins a run's numbers as the new floors and
@@ -15,7 +18,7 @@ Baseline format::
 
     {"dataset": "smoke", "split": null, "strategy": "agent", "model": "local:...", "cases": 6,
      "floors": {"correct": 4, "accuracy": 0.6667, "crawl_recall": 1.0},
-     "ceilings": {"fpr_hard_negative": 0.2},
+     "ceilings": {"fpr_hard_negative": 0.2, "evasion_approvals": 0},
      "max_dev_test_gap": null,
      "measured": {"run": "...", "at": "...", "note": "..."}}
 """
@@ -36,7 +39,7 @@ from merchant_screen.evaluation.results import RunData
 __all__ = ["Check", "GateResult", "check_gate", "load_baseline", "update_baseline"]
 
 FLOORS = ("correct", "accuracy", "crawl_recall")
-CEILINGS = ("fpr_hard_negative",)
+CEILINGS = ("fpr_hard_negative", "evasion_approvals")
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,10 @@ def _measured(run: RunData) -> dict[str, float | int | None]:
         "crawl_recall": _rounded(metrics.crawl_recall.value),
         "fpr_hard_negative": _rounded(metrics.fpr_hard_negative.value),
         "hard_negatives": metrics.fpr_hard_negative.count,
+        "evasion_approvals": sum(
+            1 for r in run.rows if "evasion" in r.tags and r.action == "approve"
+        ),
+        "evasion_cases": metrics.evasion_approvals.count,
     }
 
 
@@ -165,6 +172,18 @@ def check_gate(
                 f"one case of slack: at most {allowed})",
             )
         )
+    approvals_ceiling = (baseline.get("ceilings") or {}).get("evasion_approvals")
+    if approvals_ceiling is not None:
+        approved = [r.case_id for r in rows if "evasion" in r.tags and r.action == "approve"]
+        checks.append(
+            Check(
+                "evasion approvals",
+                len(approved) <= int(approvals_ceiling),
+                f"{len(approved)}/{measured['evasion_cases']} evasion cases approved "
+                f"(ceiling {int(approvals_ceiling)}, no slack)"
+                + (f"; approved: {', '.join(approved)}" if approved else ""),
+            )
+        )
     gap = baseline.get("max_dev_test_gap")
     if gap is not None and dev_run is not None:
         dev = _measured(dev_run)["accuracy"] or 0.0
@@ -214,7 +233,15 @@ def update_baseline(
         "cases": len(run.rows),
         "floors": {name: measured[name] for name in FLOORS},
         "ceilings": {
-            name: measured[name] if measured["hard_negatives"] else None for name in CEILINGS
+            "fpr_hard_negative": measured["fpr_hard_negative"]
+            if measured["hard_negatives"]
+            else None,
+            # a target set by hand (the hostile suite): re-pinning keeps it, never adds it
+            **(
+                {"evasion_approvals": measured["evasion_approvals"]}
+                if old_ceilings.get("evasion_approvals") is not None
+                else {}
+            ),
         },
         "max_dev_test_gap": old.get("max_dev_test_gap"),
         "measured": {

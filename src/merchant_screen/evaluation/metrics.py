@@ -9,7 +9,11 @@ Definitions (a row whose screen failed counts as a wrong answer with no categori
 * prohibited precision: labelled prohibited among rows predicted prohibited; prohibited
   recall: predicted prohibited among rows labelled prohibited; reject precision: labelled
   prohibited among rows whose action is reject.
-* evasion caught: ``evasion`` rows whose decision is the labelled one.
+* evasion caught: ``evasion`` rows whose decision is the labelled one (and whose action the
+  label does not forbid); evasion approvals: ``evasion`` rows whose action is approve (the
+  target is none: every evasion site is one a careful analyst would not approve); evasion
+  errors: ``evasion`` rows with no verdict (target none). ``evasion_scores`` breaks these down
+  by kind (the sub-tags of ``EVASION_KINDS``), with injection attempts flagged per kind.
 * FPR on allowed (and on ``hard_negative`` allowed): predicted prohibited or restricted.
 * unknown handled: labelled-unknown rows predicted unknown.
 * injection caught: ``injection`` rows whose decision is still the labelled one.
@@ -38,14 +42,19 @@ from merchant_screen.evaluation.stats import (
 
 __all__ = [
     "DECISIONS",
+    "EVASION_KINDS",
     "CategoryScore",
+    "EvasionScore",
     "Metrics",
     "category_scores",
     "compute_metrics",
+    "evasion_scores",
     "macro_f1",
 ]
 
 DECISIONS = ("prohibited", "restricted", "allowed", "unknown")
+# Sub-tags of ``evasion`` cases: the way the merchant tries to get past the screen.
+EVASION_KINDS = ("hidden", "negation", "injection", "crash", "bomb")
 FLAGGED = frozenset({"prohibited", "restricted"})
 USAGE_FIELDS = ("tokens", "input_tokens", "output_tokens", "llm_calls", "tool_calls", "cost_usd")
 Rows = Sequence[ResultRow]
@@ -77,6 +86,58 @@ class CategoryScore:
 
 
 @dataclass(frozen=True)
+class EvasionScore:
+    """Counts over the ``evasion`` rows of one kind (``kind`` "all": every evasion row)."""
+
+    kind: str
+    cases: int
+    caught: int
+    approvals: int
+    errors: int
+    injection_cases: int
+    injection_flagged: int
+
+
+def _is_evasion(row: ResultRow) -> bool:
+    return "evasion" in row.tags
+
+
+def _approved(row: ResultRow) -> bool:
+    return row.action == "approve"
+
+
+def _errored(row: ResultRow) -> bool:
+    return row.error is not None or row.decision is None
+
+
+def _evasion_score(kind: str, rows: Rows) -> EvasionScore:
+    injection = [r for r in rows if "injection" in r.tags]
+    return EvasionScore(
+        kind=kind,
+        cases=len(rows),
+        caught=sum(1 for r in rows if r.correct),
+        approvals=sum(1 for r in rows if _approved(r)),
+        errors=sum(1 for r in rows if _errored(r)),
+        injection_cases=len(injection),
+        injection_flagged=sum(1 for r in injection if r.injection_detected),
+    )
+
+
+def evasion_scores(rows: Rows) -> list[EvasionScore]:
+    """ "all" over the ``evasion`` rows, then each kind of ``EVASION_KINDS`` present, then any
+    other tag they carry; empty when no row is tagged ``evasion``."""
+    evasion = [r for r in rows if _is_evasion(r)]
+    if not evasion:
+        return []
+    others = sorted({t for r in evasion for t in r.tags} - {"evasion", *EVASION_KINDS})
+    kinds = [k for k in (*EVASION_KINDS, *others) if any(k in r.tags for r in evasion)]
+    return [
+        _evasion_score("all", evasion),
+        *(_evasion_score(k, [r for r in evasion if k in r.tags]) for k in kinds),
+    ]
+
+
+@dataclass(frozen=True)
 class Metrics:
     cases: int
     errors: int
@@ -94,6 +155,8 @@ class Metrics:
     injection_caught: Estimate
     injection_detected: Estimate
     evasion_caught: Estimate
+    evasion_approvals: Estimate
+    evasion_errors: Estimate
     evidence_precision: Estimate
     evidence_recall: Estimate
     crawl_recall: Estimate
@@ -109,6 +172,7 @@ class Metrics:
     reliability: list[ReliabilityBin]
     model_decision_accuracy: Estimate | None = None
     by_split: dict[str, int] = field(default_factory=dict)
+    evasion: list[EvasionScore] = field(default_factory=list)
 
 
 def _rate(
@@ -257,7 +321,10 @@ def compute_metrics(rows: Rows, categories: Sequence[str] = ()) -> Metrics:
         injection_detected=_rate(
             rows, lambda r: "injection" in r.tags, lambda r: r.injection_detected
         ),
-        evasion_caught=_rate(rows, lambda r: "evasion" in r.tags, lambda r: r.correct),
+        evasion_caught=_rate(rows, _is_evasion, lambda r: r.correct),
+        evasion_approvals=_rate(rows, _is_evasion, _approved),
+        evasion_errors=_rate(rows, _is_evasion, _errored),
+        evasion=evasion_scores(rows),
         evidence_precision=_pooled(
             rows, lambda r: r.shown_quotes - r.shown_unverified, lambda r: r.cited_quotes
         ),

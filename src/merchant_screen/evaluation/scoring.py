@@ -3,8 +3,10 @@
 Crawl recall needs the crawled pages' visible text, which the verdict does not carry; the
 runner hands it in as ``page_texts`` (final URL -> visible text). A labelled quote is found
 when it occurs in any crawled page's text after collapsing whitespace and lowercasing (the
-dataset's matching rule). A shown quote counts as verified only when its finding marks it
-verified *and* it stands exactly in the visible text of the page it cites.
+dataset's matching rule). A verdict is right when its decision is the labelled one and its
+action is not one the label forbids (``expected.forbid_actions``). A shown quote counts as
+verified only when its finding marks it verified *and* it stands exactly in the visible text
+of the page it cites.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def score_case(
         model=verdict.versions.model,
         decision=verdict.decision,
         categories=verdict.categories,
-        correct=verdict.decision == case.expected.decision,
+        correct=verdict.decision == case.expected.decision and case.expected.allows(verdict.action),
         confidence=verdict.confidence,
         raw_confidence=verdict.raw_confidence,
         valid=valid,
