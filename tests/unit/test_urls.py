@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from merchant_screen.errors import BlockedURLError, InvalidURLError
@@ -382,3 +382,50 @@ def test_dedupe_key_is_stable_under_normalisation(raw: str) -> None:
         return
     assert dedupe_key(url) == dedupe_key(raw)
     assert same_site(url, registrable_domain(host_of(url)))
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("http://xn--ls8h.shop.test/", "not a valid international name"),
+        ("http://shop.xn--ls8h.test/", "not a valid international name"),
+        ("http://💩.la/", "not a valid international name"),
+        ("https://xn--bcher-kva.a_b.de/", "not a valid international name"),
+        ("https://shop.test/p?" + "a" * 70_000, "longer than 8192 characters"),
+        ("https://shop.test/" + "ü" * 2_000, "longer than 8192 characters once escaped"),
+    ],
+)
+def test_urls_no_client_can_request_are_invalid(raw: str, reason: str) -> None:
+    with pytest.raises(InvalidURLError, match=reason) as caught:
+        normalise_url(raw)
+    assert len(str(caught.value)) < 300
+
+
+def test_valid_international_names_still_pass() -> None:
+    assert normalise_url("https://a_b.xn--bcher-kva.de/x") == "https://a_b.xn--bcher-kva.de/x"
+    assert host_of("https://XN--BCHER-KVA.de/") == "xn--bcher-kva.de"
+
+
+_HOSTILE_HOSTS = st.one_of(
+    st.sampled_from(["xn--ls8h", "xn--", "xn--a", "xn--bcher-kva", "xn--zz-", "XN--LS8H"]).map(
+        lambda label: label + ".shop.test"
+    ),
+    st.text(alphabet="xn-abcz019.💩ü_", min_size=1, max_size=30),
+)
+_HUGE = st.integers(min_value=8_000, max_value=80_000).map(lambda n: "/p?" + "a" * n)
+
+
+@given(
+    st.sampled_from(["http://", "https://", "//"]),
+    _HOSTILE_HOSTS,
+    st.one_of(st.just("/"), _HUGE, _URLISH.map(lambda u: "/" + u[-40:])),
+)
+@settings(max_examples=150, deadline=None)
+def test_every_accepted_url_can_be_sent_by_httpx(scheme: str, host: str, path: str) -> None:
+    try:
+        url = normalise_url(scheme + host + path)
+    except (InvalidURLError, BlockedURLError):
+        return
+    request = httpx.Request("GET", url)  # raises for hosts or lengths httpx cannot send
+    assert request.url.host
+    assert len(url) <= 8192

@@ -26,7 +26,7 @@ from tenacity import (
     stop_after_attempt,
 )
 
-from merchant_screen.errors import BlockedURLError, FetchError
+from merchant_screen.errors import BlockedURLError, FetchError, InvalidURLError
 from merchant_screen.tools.bodies import read_body
 from merchant_screen.tools.cache import JsonBlobCache, cache_key
 from merchant_screen.tools.guard import check_url
@@ -174,6 +174,19 @@ def _certificate_failure(exc: BaseException) -> bool:
     return False
 
 
+def _checked(location: str, base: str) -> str:
+    """``check_url`` of a URL a page gave us (a link, a sitemap entry, a Location header,
+    resolved against ``base`` when given). A URL no client can request is that page's
+    fault: a permanent FetchError, never an InvalidURLError that would end the screen."""
+    try:
+        return check_url(str(httpx.URL(base).join(location)) if base else location)
+    except InvalidURLError as exc:
+        raise FetchError(str(exc), transient=False) from None
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        shown = location if len(location) <= 100 else location[:100] + "…"
+        raise FetchError(f"invalid URL {shown!r}: {exc}", transient=False) from None
+
+
 def _is_transient(exc: BaseException) -> bool:
     if isinstance(exc, FetchError):
         return exc.transient
@@ -242,7 +255,7 @@ class Fetcher:
         self, url: str, *, max_bytes: int, site: str | None, body_for: str, retry_status: bool
     ) -> FetchResult:
         started = time.monotonic()
-        current = check_url(url)
+        current = _checked(url, "")
         chain: list[str] = []
         attempts_total = 0
         while True:
@@ -250,7 +263,7 @@ class Fetcher:
             attempts_total += attempts
             location = raw.headers.get("location")
             if raw.status in (301, 302, 303, 307, 308) and location:
-                target = check_url(str(httpx.URL(current).join(location)))
+                target = _checked(location, current)
                 chain.append(current)
                 if target in chain or target == current:
                     raise FetchError(f"redirect loop at {target}")
@@ -342,6 +355,18 @@ class Fetcher:
         return raw, attempts
 
     async def _once(self, url: str, max_bytes: int, body_for: str) -> _Raw:
+        try:
+            return await self._request(url, max_bytes, body_for)
+        except (httpx.InvalidURL, UnicodeError) as exc:
+            # httpx refused the URL itself (an IDNA host it cannot decode, a length limit):
+            # asking again cannot help.
+            raise FetchError(f"httpx refused the URL: {exc}", transient=False) from None
+        except httpx.RemoteProtocolError as exc:
+            if not str(exc).startswith("Invalid URL in location header"):
+                raise
+            raise FetchError(f"redirect to an unusable URL ({exc})", transient=False) from None
+
+    async def _request(self, url: str, max_bytes: int, body_for: str) -> _Raw:
         host = host_of(url)
         async with self._limiter.slot(host):
             async with asyncio.timeout(self._options.request_timeout):

@@ -24,6 +24,7 @@ from publicsuffixlist import PublicSuffixList
 from merchant_screen.errors import BlockedURLError, InvalidURLError
 
 __all__ = [
+    "MAX_URL_CHARS",
     "IPAddress",
     "dedupe_key",
     "host_of",
@@ -52,6 +53,9 @@ _PATH_SAFE = _UNRESERVED | frozenset("!$&'()*+,;=:@/")
 _QUERY_SAFE = _PATH_SAFE | frozenset("?")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _MAX_HOST = 253
+# Longest URL accepted, before and after normalising. Servers commonly refuse request lines
+# over 8 KB, and httpx refuses URLs over 64 KB outright: a longer link is page junk.
+MAX_URL_CHARS = 8192
 _SHOWN = 100
 
 # Query parameters that never change which page is served.
@@ -155,6 +159,21 @@ def _idna_encode(name: str) -> str | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
+def _valid_a_labels(name: str) -> bool:
+    """Whether every ``xn--`` label of an ASCII host decodes under IDNA 2008 (``xn--ls8h``
+    is an emoji: refused). httpx decodes a host that starts with ``xn--`` as a whole before
+    sending, so such a host must decode entirely (``xn--bcher-kva.a_b.de`` cannot)."""
+    labels = [name] if name.startswith("xn--") else name.split(".")
+    try:
+        for label in labels:
+            if label.startswith("xn--"):
+                idna.decode(label)
+    except (UnicodeError, ValueError):  # idna.IDNAError is a UnicodeError
+        return False
+    return True
+
+
 def _canonical_host(host: str) -> str:
     """The canonical host (IPv6 without brackets), or ValueError with the reason."""
     if host.startswith("[") or ":" in host:
@@ -181,6 +200,8 @@ def _canonical_host(host: str) -> str:
     labels = name.split(".")
     if len(name) > _MAX_HOST or not all(_LABEL.fullmatch(label) for label in labels):
         raise ValueError(f"bad host {name[:_SHOWN]!r}")
+    if "xn--" in name and not _valid_a_labels(name):
+        raise ValueError(f"host {name[:_SHOWN]!r} is not a valid international name")
     if _ENDS_IN_NUMBER.fullmatch(labels[-1]):
         ip4 = _parse_ipv4(name)
         if ip4 is None:
@@ -263,6 +284,8 @@ def normalise_url(raw: str) -> str:
     text = raw.strip()
     if not text:
         raise InvalidURLError("invalid URL '': empty")
+    if len(text) > MAX_URL_CHARS:
+        raise _invalid(raw, f"longer than {MAX_URL_CHARS} characters")
     if _CONTROL.search(text):
         raise _invalid(raw, "contains a control character")
     try:
@@ -290,6 +313,8 @@ def normalise_url(raw: str) -> str:
     url = f"{scheme}://{netloc}{path}"
     if query:
         url = f"{url}?{_normalise_escapes(query, _QUERY_SAFE)}"
+    if len(url) > MAX_URL_CHARS:
+        raise _invalid(raw, f"longer than {MAX_URL_CHARS} characters once escaped")
     return url
 
 
