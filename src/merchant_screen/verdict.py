@@ -22,6 +22,7 @@ __all__ = [
     "Declared",
     "Evidence",
     "Finding",
+    "HiddenPassage",
     "RejectedEvidence",
     "Signals",
     "SuspiciousText",
@@ -95,11 +96,28 @@ class SuspiciousText(_Model):
     reason: str = ""
 
 
+class HiddenPassage(_Model):
+    """Hidden text that the policy lexicon reads as a category. It sends the verdict to
+    review and never verifies a quote: a person must look at what the site hides."""
+
+    url: str = Field(description="the page the text is hidden on")
+    reason: str = Field(description="why a visitor does not see it, e.g. display_none")
+    category: str
+    tier: Tier
+    terms: list[str] = Field(default_factory=list, description="the lexicon terms it holds")
+    text: str = Field(description="the hidden passage, at most 300 characters of it")
+
+
 class Signals(_Model):
     injection_attempt: bool = False
     injection: list[SuspiciousText] = Field(default_factory=list)
     hidden_text: bool = False
     hidden_text_samples: list[SuspiciousText] = Field(default_factory=list)
+    hidden_policy_text: list[HiddenPassage] = Field(
+        default_factory=list,
+        description="hidden passages that would make a candidate category if they were "
+        "visible: at least review, never evidence",
+    )
     declared_mismatch: bool = False
     declared_mismatch_reason: str = ""
     offsite_sales: list[str] = Field(default_factory=list)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
 from merchant_screen.tools.crawl import CrawlResult
+from merchant_screen.verdict import HiddenPassage
 
 __all__ = ["crawl_json", "print_crawl"]
 
@@ -123,6 +125,20 @@ def progress_printer(console: Console, *, verbose: bool) -> Any:
     return show
 
 
+def _print_hidden_policy(console: Console, passages: Sequence[HiddenPassage]) -> None:
+    """Hidden passages that read as a policy category: shown as hidden, never as evidence."""
+    console.print(
+        "\n[bold]Hidden policy text[/] (not shown to visitors; sent to review, not evidence)"
+    )
+    for h in passages:
+        console.print(
+            f"  ? {h.category} ({h.tier}), hidden by {h.reason}: {', '.join(h.terms)}",
+            markup=False,
+        )
+        console.print(f"    [hidden] “{h.text}”", markup=False)
+        console.print(f"      — {h.url}", style="dim", markup=False)
+
+
 def print_verdict(console: Console, v: Any) -> None:
     """The analyst's report: decision first, then why, then the proof."""
     d_style = _DECISION_STYLE.get(v.decision, "bold")
@@ -177,6 +193,8 @@ def print_verdict(console: Console, v: Any) -> None:
         console.print("\n[bold]Signals[/]")
         for flag in flags:
             console.print(f"  ! {flag}", markup=False)
+    if s.hidden_policy_text:
+        _print_hidden_policy(console, s.hidden_policy_text)
     if v.rejected_evidence:
         console.print(f"\n[bold]Rejected evidence[/] ({len(v.rejected_evidence)}, not used)")
         for r in v.rejected_evidence[:5]:

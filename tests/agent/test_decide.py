@@ -9,7 +9,7 @@ from merchant_screen.agent.decide import (
 )
 from merchant_screen.policy.model import Thresholds
 from merchant_screen.tools.coverage import EVIDENCE_KINDS, Coverage
-from merchant_screen.verdict import Evidence, Finding, Signals
+from merchant_screen.verdict import Evidence, Finding, HiddenPassage, Signals
 
 EV = [Evidence(url="https://a.test/p", quote="a quote that proves it", verified=True)]
 
@@ -71,6 +71,14 @@ def test_allowed_coverage_reason() -> None:
 
 
 T = Thresholds()
+HIDDEN = HiddenPassage(
+    url="https://a.test/",
+    reason="display_none",
+    category="unlicensed_pharmacy",
+    tier="prohibited",
+    terms=["oxycodone"],
+    text="Buy oxycodone 30mg without prescription",
+)
 
 
 @pytest.mark.parametrize(
@@ -96,6 +104,7 @@ def test_action_from_thresholds(decision: str, confidence: float, action: str) -
         Signals(unsupported_language="ja"),
         Signals(partial=True, partial_reason="budget"),
         Signals(declared_mismatch=True, declared_mismatch_reason="x"),
+        Signals(hidden_policy_text=[HIDDEN]),
     ],
 )
 def test_escalations_push_approve_to_review_only(signals: Signals) -> None:
@@ -116,3 +125,18 @@ def test_confidences_stay_in_range_and_move_the_right_way() -> None:
     doubtful = overall_confidence("allowed", [], coverage(), {"weapons": 3.0}, partial=False)
     assert doubtful < clean
     assert overall_confidence("allowed", [], coverage(), {}, partial=True) < clean
+
+
+def test_hidden_policy_text_is_named_in_the_reasons_and_never_rejects_on_its_own() -> None:
+    signals = Signals(
+        hidden_policy_text=[HIDDEN, HIDDEN.model_copy(update={"url": "https://a.test/b"})]
+    )
+    action, reasons = choose_action("allowed", 0.99, T, signals)
+    assert action == "review"
+    assert reasons == [
+        "text hidden from visitors on 2 page(s) reads as unlicensed_pharmacy; hidden text "
+        "never proves a finding, so a person must look"
+    ]
+    for decision in ("allowed", "unknown", "restricted"):
+        assert choose_action(decision, 0.99, T, signals)[0] == "review"  # type: ignore[arg-type]
+    assert choose_action("prohibited", 0.5, T, signals)[0] == "review"  # not raised to reject

@@ -9,9 +9,12 @@ import math
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from merchant_screen.api import Screener
 from merchant_screen.llm.fake import ScriptedLLM
 from merchant_screen.llm.port import LLMRequest, LLMResponse, ToolCall
+from merchant_screen.llm.select import fake_model
 from merchant_screen.settings import Settings
 from merchant_screen.verdict import Verdict
 
@@ -339,19 +342,46 @@ async def test_evidence_mode_without_logprobs_uses_the_stated_answer(settings: S
 
 
 TITAN = "https://titan-outdoor.test/"
+COPPER = "https://coppercreek-sporting.test/"
+# Exclusion wording planted beside a listing that sells the thing, and the feature that
+# records it: the issue's example on titan-outdoor, paraphrases on copper-creek ("No
+# firearms are sold here." beside a Glock, "Not for sale to anyone who shouldn't have it."
+# beside a suppressor).
+EVASIONS = [(TITAN, "negative_terms", "suppressor kit"), (COPPER, "negated_share", "Glock 19")]
 
 
-async def test_exclusion_sentences_beside_a_violation_delete_nothing(settings: Settings) -> None:
-    """The issue's evasion: "We do not sell outside the US. Deer season special." planted
-    beside a suppressor kit. The weapons candidate is still asked about and scored, the cue
-    is recorded as a feature, and with a judge that recognises the kit the verdict is
-    prohibited."""
+@pytest.mark.parametrize(("url", "cue", "quoted"), EVASIONS)
+async def test_exclusion_sentences_beside_a_violation_delete_nothing(
+    settings: Settings, url: str, cue: str, quoted: str
+) -> None:
+    """The weapons candidate is still asked about and scored, the planted cue is recorded
+    as a feature, and with a judge that recognises the listing the verdict is prohibited."""
     llm = ScriptedLLM([], default=letter_judge(WEAPONS_NAME, 0.9), model_id="scripted")
     async with Screener(settings.replace(assess_mode="evidence"), llm=llm) as screener:
-        verdict = await screener.screen(TITAN)
+        verdict = await screener.screen(url)
     assert_contract(verdict)
-    weapons_score = next(s for s in verdict.scores if s.category == "weapons")
+    scores = {s.category: s for s in verdict.scores}
+    assert "weapons" in scores, "the merchant's wording must not delete the weapons candidate"
+    weapons_score = scores["weapons"]
     assert weapons_score.answers, "the model must be asked about the weapons passage"
-    assert weapons_score.features["negative_terms"] > 0  # the planted cue, weighed not obeyed
+    assert weapons_score.features[cue] > 0  # the planted cue, weighed not obeyed
     assert verdict.decision == "prohibited"
-    assert any("suppressor kit" in e.quote for f in verdict.findings for e in f.evidence)
+    assert any(quoted in e.quote for f in verdict.findings for e in f.evidence)
+
+
+@pytest.mark.parametrize("url", [url for url, _, _ in EVASIONS])
+async def test_exclusion_sentences_cannot_get_an_approval_from_the_fake_model(
+    settings: Settings, url: str
+) -> None:
+    """With ``--model fake`` (an uninformative judge) nothing the merchant wrote removes the
+    weapons candidate or its question, and the verdict is not an approval."""
+    llm = fake_model()
+    async with Screener(settings, llm=llm) as screener:
+        verdict = await screener.screen(url)
+    assert_contract(verdict)
+    scores = {s.category: s for s in verdict.scores}
+    assert "weapons" in scores, "the merchant's wording must not delete the weapons candidate"
+    asked = {a.url for a in scores["weapons"].answers}
+    assert asked and all("/shop/" in u for u in asked)  # the listings were asked about
+    assert verdict.signals.candidate_categories["weapons"] >= 2
+    assert verdict.action != "approve"

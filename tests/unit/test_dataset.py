@@ -29,7 +29,9 @@ MULTI_PAGE = ["ridgeline-outfitters", "verdant-roots", "lumiere-timepieces", "ho
 SPECIAL = ["robots-blocked", "robots-5xx", "redirect-loop", "slow", "bomb", "redirect-private",
            "legacy-charset", "bot-wall", "parked", "login-wall", "js-shell", "under-construction",
            "age-gate"]  # fmt: skip
-EVASION = ["titan-outdoor"]  # exclusion phrases planted beside a violation (agent tests)
+# Agent tests: exclusion phrases planted beside a violation, a catalogue in hidden text, and
+# an honest site whose only hidden text is chrome (skip link, menu label, cookie banner).
+EVASION = ["titan-outdoor", "thornfield-garden", "linden-paper", "copper-creek"]
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 

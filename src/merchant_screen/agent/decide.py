@@ -3,8 +3,9 @@
 The model judged facts; here code applies the policy: decision = worst tier among findings;
 ``unknown`` when the site cannot be assessed or what the merchant sells was never seen;
 action from decision + confidence + the policy's thresholds. Escalation signals (injection
-attempt, selling on another domain, an unsupported language, a partial run, a declared
-business that does not match) can only push towards review, never away from it.
+attempt, hidden text that reads as a policy category, selling on another domain, an
+unsupported language, a partial run, a declared business that does not match) can only push
+towards review, never away from it: they never make a finding, so never a reject on their own.
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ def escalations(signals: Signals) -> list[str]:
     out = []
     if signals.injection_attempt:
         out.append("the site contains text addressed to automated reviewers")
+    if signals.hidden_policy_text:
+        hidden = signals.hidden_policy_text
+        categories = ", ".join(dict.fromkeys(h.category for h in hidden))
+        pages = len({h.url for h in hidden})
+        out.append(
+            f"text hidden from visitors on {pages} page(s) reads as {categories}; "
+            "hidden text never proves a finding, so a person must look"
+        )
     if signals.offsite_sales:
         out.append(f"sells or takes payment on another domain: {', '.join(signals.offsite_sales)}")
     if signals.unsupported_language:

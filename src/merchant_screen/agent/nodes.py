@@ -23,7 +23,12 @@ from merchant_screen.agent.evidence import PageIndex, evidence_by_category, veri
 from merchant_screen.agent.injection import find_injections
 from merchant_screen.agent.prompts import render, spotlight
 from merchant_screen.agent.schemas import AssessmentOut, NextAction, with_category_enum
-from merchant_screen.agent.signals import declared_mismatch, hidden_samples, select_candidates
+from merchant_screen.agent.signals import (
+    declared_mismatch,
+    hidden_policy_passages,
+    hidden_samples,
+    select_candidates,
+)
 from merchant_screen.agent.state import Candidate, Claim, RunContext, ScreenState
 from merchant_screen.agent.toolbox import TOOL_SPECS, Toolbox
 from merchant_screen.errors import LLMOutputError
@@ -469,15 +474,30 @@ def decide_verdict(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     mismatch = (
         declared_mismatch(ctx.declared, findings, ctx.lexicon, ctx.policy) if ctx.declared else ""
     )
+    # Over the final crawl (agent tools may have added pages): hidden text never makes a
+    # finding, but hidden text that reads as a policy category sends the verdict to review.
+    hidden_policy = hidden_policy_passages(
+        ctx.lexicon,
+        ctx.policy,
+        (p.page for p in crawl_result.pages if p.page is not None),
+        ctx.policy.thresholds.candidate_min_score,
+    )
     signals = signals.model_copy(
         update={
             "partial": bool(partial),
             "partial_reason": partial,
             "declared_mismatch": bool(mismatch),
             "declared_mismatch_reason": mismatch,
+            "hidden_policy_text": hidden_policy,
         }
     )
-    ctx.trace.emit("decide", "decided", decision=outcome.decision, reasons=list(outcome.reasons))
+    ctx.trace.emit(
+        "decide",
+        "decided",
+        decision=outcome.decision,
+        reasons=list(outcome.reasons),
+        hidden_policy=sorted({h.category for h in hidden_policy}),
+    )
     return {
         "decision": outcome.decision,
         "reasons": list(outcome.reasons),

@@ -1,30 +1,35 @@
 """Deterministic signals computed before (and beside) the model: the candidate passages to
-ask about, hidden-text samples, and declared-vs-observed mismatches."""
+ask about, hidden-text samples, hidden text that reads as a policy category, and
+declared-vs-observed mismatches."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from merchant_screen.policy.lexicon import Lexicon, find_hits, score_categories
+from merchant_screen.policy.lexicon import (
+    Hit,
+    Lexicon,
+    Passage,
+    find_hits,
+    passages_for,
+    score_categories,
+)
 from merchant_screen.policy.model import Policy
 from merchant_screen.scoring.evidence import Candidate, SiteEvidence
 from merchant_screen.tools.pages import ExtractedPage
-from merchant_screen.verdict import Declared, Finding, SuspiciousText
+from merchant_screen.tools.text import collapse_ws
+from merchant_screen.verdict import Declared, Finding, HiddenPassage, SuspiciousText
 
-__all__ = ["declared_mismatch", "hidden_samples", "select_candidates"]
+__all__ = ["declared_mismatch", "hidden_policy_passages", "hidden_samples", "select_candidates"]
 
 PASSAGES_PER_CATEGORY = 3
-_HIDDEN_REASONS_THAT_COUNT = frozenset(
-    {
-        "display_none",
-        "visibility_hidden",
-        "zero_size",
-        "offscreen",
-        "same_colour",
-        "hidden_attribute",
-        "aria_hidden",
-    }
-)
+HIDDEN_EXCERPT_CHARS = 300
+# Hidden runs that are not prose hidden from a visitor: markup shown to nobody (comments) or
+# only without / by scripts (noscript, template). Any other reason hides text from a person.
+_NOT_HIDDEN_PROSE = frozenset({"html_comment", "noscript", "template"})
+# A comment is shown to nobody, not even to a script-free visitor or a search engine, so it
+# does not count as hidden policy text; noscript and template content can reach a person.
+_NEVER_SHOWN = frozenset({"html_comment"})
 
 
 def select_candidates(evidence: SiteEvidence, min_score: float) -> list[Candidate]:
@@ -44,13 +49,75 @@ def hidden_samples(pages: Iterable[ExtractedPage], min_chars: int = 20) -> list[
     for page in pages:
         for hidden in page.hidden:
             text = " ".join(hidden.text.split())
-            if hidden.reason in _HIDDEN_REASONS_THAT_COUNT and len(text) >= min_chars:
+            if hidden.reason not in _NOT_HIDDEN_PROSE and len(text) >= min_chars:
                 out.append(
                     SuspiciousText(
                         url=page.url, text=text[:300], where="hidden", reason=hidden.reason
                     )
                 )
     return out
+
+
+def hidden_policy_passages(
+    lexicon: Lexicon, policy: Policy, pages: Iterable[ExtractedPage], min_score: float
+) -> list[HiddenPassage]:
+    """Hidden text that would make a candidate category if it were visible.
+
+    The lexicon reads every hidden run (comments excepted) as it reads visible text; a
+    category whose score over the site's hidden text reaches ``min_score`` (the candidate
+    threshold) is reported with its best hidden passages, at most three, categories by
+    descending score. A hidden line that also stands in the visible text of a crawled page
+    (a mobile copy of the menu) hides nothing and is left out; the same hidden run on
+    several pages counts once. Nothing here is evidence: it can only send a verdict to
+    review.
+    """
+    pages = list(pages)
+    shown = {_key(line) for page in pages for line in page.text.split("\n")}
+    seen: set[str] = set()
+    hits: list[Hit] = []
+    found: list[tuple[str, str, Passage]] = []
+    for page in pages:
+        for hidden in page.hidden:
+            if hidden.reason in _NEVER_SHOWN:
+                continue
+            lines = [line for line in hidden.text.split("\n") if _key(line) not in shown]
+            text = "\n".join(lines)
+            key = _key(text)
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            run_hits = find_hits(lexicon, text)
+            hits += run_hits
+            found += [(page.url, hidden.reason, p) for p in passages_for(run_hits, text)]
+    out: list[HiddenPassage] = []
+    for category, score in score_categories(hits).items():
+        if score < min_score:
+            continue
+        tier = policy.category(category).tier
+        mine = sorted((f for f in found if f[2].category == category), key=lambda f: -f[2].score)
+        out += [
+            HiddenPassage(
+                url=url,
+                reason=reason,
+                category=category,
+                tier=tier,
+                terms=list(passage.terms),
+                text=_excerpt(passage.text),
+            )
+            for url, reason, passage in mine[:PASSAGES_PER_CATEGORY]
+        ]
+    return out
+
+
+def _key(text: str) -> str:
+    return collapse_ws(text).casefold()
+
+
+def _excerpt(text: str) -> str:
+    text = collapse_ws(text)
+    if len(text) <= HIDDEN_EXCERPT_CHARS:
+        return text
+    return text[:HIDDEN_EXCERPT_CHARS].rsplit(" ", 1)[0]
 
 
 def declared_mismatch(
