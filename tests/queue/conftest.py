@@ -15,7 +15,7 @@ import pytest
 
 from merchant_screen.evaluation.dataset import Dataset, load_dataset
 from merchant_screen.evaluation.fixture_server import FixtureServer
-from tests.queue.helpers import PG_URL, offline_getaddrinfo, pg_admin
+from tests.queue.helpers import PG_URL, Workers, offline_getaddrinfo, pg_admin
 
 SMOKE = Path(__file__).parents[2] / "evals" / "datasets" / "smoke"
 BACKENDS = ["sqlite", *(["postgres"] if PG_URL else [])]
@@ -35,6 +35,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     finally:
         with pg_admin() as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pool(tmp_path: Path, db_url: str) -> Iterator[Workers]:
+    """Worker processes on ``db_url`` (see ``tests.queue.procworker``)."""
+    workers = Workers(tmp_path, db_url)
+    yield workers
+    workers.close()
 
 
 @pytest.fixture

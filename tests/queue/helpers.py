@@ -18,7 +18,9 @@ import psycopg
 import sqlalchemy as sa
 
 from merchant_screen.errors import FetchError
+from merchant_screen.queue.jobs import submit
 from merchant_screen.queue.store import connect, jobs, results
+from merchant_screen.settings import Settings
 from merchant_screen.verdict import CrawlSummary, Declared, Verdict, Versions
 
 REPO = Path(__file__).parents[2]
@@ -223,3 +225,53 @@ def stop(process: subprocess.Popen[str], timeout: float = 20) -> None:
     if process.poll() is None:
         process.kill()
     process.communicate(timeout=timeout)  # reaps it and closes its pipes
+
+
+def submit_jobs(db_url: str, count: int) -> list[str]:
+    urls = [f"https://site{n}.test/" for n in range(count)]
+    rows = [{"url": url, "merchant_id": f"m{n}"} for n, url in enumerate(urls)]
+    assert submit(rows, batch="p", db=db_url, settings=Settings()).queued == count
+    return urls
+
+
+def events(log: Path) -> list[tuple[str, str, int]]:
+    """``(start|end, url, pid)`` lines a ``procworker`` screen wrote."""
+    if not log.exists():
+        return []
+    lines = [line.split() for line in log.read_text().splitlines() if line.strip()]
+    return [(kind, url, int(pid)) for kind, url, pid, _ in lines]
+
+
+class Workers:
+    """``procworker`` processes on one queue database, killed at the end of the test."""
+
+    def __init__(self, tmp_path: Path, db_url: str) -> None:
+        self.tools = Tools.create(tmp_path / "tools")
+        self.db_url = db_url
+        self.data = tmp_path / "data"
+        self.log = tmp_path / "screen.log"
+        self.procs: list[subprocess.Popen[str]] = []
+
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        command = self.tools.proc_worker(
+            "--db", self.db_url, "--data-dir", str(self.data), "--log", str(self.log), *args
+        )
+        proc = subprocess.Popen(
+            command,
+            env=self.tools.env({}),
+            cwd=self.data.parent,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self.procs.append(proc)
+        return proc
+
+    def finish(self, proc: subprocess.Popen[str], timeout: float = 60) -> str:
+        out, err = proc.communicate(timeout=timeout)
+        assert proc.returncode == 0, err[-3000:]
+        return out
+
+    def close(self) -> None:
+        for proc in self.procs:
+            stop(proc)

@@ -3,7 +3,8 @@
 It runs the real worker (``run_worker``) with a scripted screen that appends
 ``start|end <url> <pid>`` lines to ``--log`` (so tests can count how often each job ran and
 where) and sleeps ``--delay`` seconds, either awaiting (normal) or blocking the event loop
-(``--block``, to prove heartbeats do not depend on the loop).
+(``--block``, to prove heartbeats do not depend on the loop). With ``--beat-fault FILE``
+every heartbeat fails (as if the database were unreachable) while FILE exists.
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ import asyncio
 import os
 import time
 from pathlib import Path
+from typing import Any
 
-from merchant_screen.queue.heartbeat import Liveness
+import sqlalchemy as sa
+from sqlalchemy.exc import OperationalError
+
+from merchant_screen.queue.heartbeat import Liveness, Slot, beat
 from merchant_screen.queue.outcome import RetryPolicy
 from merchant_screen.queue.worker import WorkerOptions, run_worker
 from merchant_screen.settings import Settings
@@ -35,6 +40,7 @@ def main() -> None:
     parser.add_argument("--dead-after", type=float, default=2.0)
     parser.add_argument("--grace", type=float, default=10.0)
     parser.add_argument("--poll", type=float, default=0.2)
+    parser.add_argument("--beat-fault", type=Path)
     args = parser.parse_args()
 
     def note(event: str, url: str) -> None:
@@ -61,8 +67,15 @@ def main() -> None:
         liveness=Liveness(interval=args.interval, dead_after=args.dead_after),
         reconcile_every=3,
     )
+
+    def faulty_beat(engine: sa.Engine, slot: Slot) -> bool:
+        if args.beat_fault.exists():
+            raise OperationalError("UPDATE ms_workers", {}, Exception("injected: unreachable"))
+        return beat(engine, slot)
+
+    extra: dict[str, Any] = {"beat_fn": faulty_beat} if args.beat_fault else {}
     report = run_worker(
-        Settings(data_dir=args.data_dir), db=args.db, options=options, screen=screen
+        Settings(data_dir=args.data_dir), db=args.db, options=options, screen=screen, **extra
     )
     print(f"{report.executor_id} {report.reason} released={report.released}", flush=True)
 

@@ -8,79 +8,21 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import time
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from merchant_screen.queue.jobs import submit
 from merchant_screen.queue.store import workers
-from merchant_screen.settings import Settings
 from tests.queue.helpers import (
-    Tools,
+    Workers,
     count_results,
+    events,
     result_rows,
-    stop,
+    submit_jobs,
     table_rows,
     wait_until,
 )
-
-
-def submit_jobs(db_url: str, count: int) -> list[str]:
-    urls = [f"https://site{n}.test/" for n in range(count)]
-    rows = [{"url": url, "merchant_id": f"m{n}"} for n, url in enumerate(urls)]
-    assert submit(rows, batch="p", db=db_url, settings=Settings()).queued == count
-    return urls
-
-
-def events(log: Path) -> list[tuple[str, str, int]]:
-    if not log.exists():
-        return []
-    lines = [line.split() for line in log.read_text().splitlines() if line.strip()]
-    return [(kind, url, int(pid)) for kind, url, pid, _ in lines]
-
-
-class Workers:
-    def __init__(self, tmp_path: Path, db_url: str) -> None:
-        self.tools = Tools.create(tmp_path / "tools")
-        self.db_url = db_url
-        self.data = tmp_path / "data"
-        self.log = tmp_path / "screen.log"
-        self.procs: list[subprocess.Popen[str]] = []
-
-    def start(self, *args: str) -> subprocess.Popen[str]:
-        command = self.tools.proc_worker(
-            "--db", self.db_url, "--data-dir", str(self.data), "--log", str(self.log), *args
-        )
-        proc = subprocess.Popen(
-            command,
-            env=self.tools.env({}),
-            cwd=self.data.parent,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        self.procs.append(proc)
-        return proc
-
-    def finish(self, proc: subprocess.Popen[str], timeout: float = 60) -> str:
-        out, err = proc.communicate(timeout=timeout)
-        assert proc.returncode == 0, err[-3000:]
-        return out
-
-    def close(self) -> None:
-        for proc in self.procs:
-            stop(proc)
-
-
-@pytest.fixture
-def pool(tmp_path: Path, db_url: str) -> Iterator[Workers]:
-    workers_ = Workers(tmp_path, db_url)
-    yield workers_
-    workers_.close()
 
 
 def assert_one_result_each(db_url: str, urls: list[str]) -> None:

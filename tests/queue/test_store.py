@@ -9,7 +9,13 @@ import pytest
 from merchant_screen.errors import ConfigError
 from merchant_screen.queue import ledger
 from merchant_screen.queue.engine import prepare_database
-from merchant_screen.queue.heartbeat import Liveness, beat, claim_executor, try_takeover
+from merchant_screen.queue.heartbeat import (
+    Liveness,
+    Slot,
+    beat,
+    claim_executor,
+    try_takeover,
+)
 from merchant_screen.queue.jobs import submit
 from merchant_screen.queue.records import JobArgs, ResultRecord, trace_file
 from merchant_screen.queue.report import read_status
@@ -85,11 +91,12 @@ def test_result_is_written_once_and_never_by_a_stale_generation(db_url: str) -> 
     job = _job(db_url)
     engine = connect(db_url)
     try:
-        assert ledger.start_attempt(engine, job, "w-0", time.time())
-        assert not ledger.write_result(engine, _result(job, generation=2))
-        assert ledger.write_result(engine, _result(job))
-        assert not ledger.write_result(engine, _result(job, "dead"))
-        assert not ledger.start_attempt(engine, job, "w-1", time.time())  # finished
+        slot = claim_executor(engine, concurrency=1, liveness=Liveness())
+        assert ledger.start_attempt(engine, job, slot, time.time())
+        assert not ledger.write_result(engine, _result(job, generation=2), slot)
+        assert ledger.write_result(engine, _result(job), slot)
+        assert not ledger.write_result(engine, _result(job, "dead"), slot)
+        assert not ledger.start_attempt(engine, job, slot, time.time())  # finished
         assert ledger.unfinished_count(engine) == 0
         assert ledger.count_statuses(engine) == {
             "b": {"queued": 0, "running": 0, "done": 1, "failed": 0, "dead": 0}
@@ -110,12 +117,13 @@ def test_executor_slots_takeover_and_fencing(db_url: str) -> None:
         second = claim_executor(
             engine, concurrency=2, liveness=liveness, host="h", pid=11, alive=lambda pid: True
         )
-        assert (first, second) == ("h-0", "h-1")
-        # pid 10 is gone: a new process on the same host adopts its slot at once
+        assert (first, second) == (Slot("h-0", 1), Slot("h-1", 1))
+        # pid 10 is gone: a new process on the same host adopts its slot at once (new token)
         adopted = claim_executor(
             engine, concurrency=2, liveness=liveness, host="h", pid=12, alive=lambda pid: pid != 10
         )
-        assert adopted == "h-0"
+        assert adopted == Slot("h-0", 2)
+        assert not beat(engine, first)  # the old holder of h-0 is fenced
         with pytest.raises(ConfigError, match="in use"):
             claim_executor(
                 engine,
@@ -128,10 +136,10 @@ def test_executor_slots_takeover_and_fencing(db_url: str) -> None:
             )
         assert not try_takeover(engine, "h-1", "h-0", liveness.dead_after)  # still fresh
         time.sleep(0.6)
-        assert beat(engine, "h-0")
+        assert beat(engine, adopted)
         assert try_takeover(engine, "h-1", "h-0", liveness.dead_after)
         assert not try_takeover(engine, "h-1", "h-2", liveness.dead_after)  # taken once
-        assert not beat(engine, "h-1")  # the worker taken over is fenced
+        assert not beat(engine, second)  # the worker taken over is fenced
     finally:
         engine.dispose()
 

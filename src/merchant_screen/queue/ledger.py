@@ -4,6 +4,10 @@ The rule that gives "exactly one result per job" under at-least-once execution:
 ``write_result`` locks the job row, checks that the attempt's generation is still the
 job's (retry-failed starts a new one), and inserts keyed by (batch, merchant_id) with
 ``ON CONFLICT DO NOTHING``, so a repeated or stale attempt never adds a second row.
+
+Writes made by an attempt are fenced: they take the worker's ``Slot`` and, in the same
+transaction, check (and lock) that the worker still holds it (``heartbeat.hold_slot``); a
+worker whose slot was taken over gets ``SlotLost`` and nothing is written.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from merchant_screen.queue.heartbeat import Slot, hold_slot
 from merchant_screen.queue.records import JobArgs, ResultRecord
 from merchant_screen.queue.store import jobs, results, transaction
 
@@ -44,10 +49,12 @@ def insert_ignoring_conflicts(engine: sa.Engine, table: sa.Table) -> Any:
     return dialect.insert(table).on_conflict_do_nothing().returning(sa.literal(1))
 
 
-def start_attempt(engine: sa.Engine, job: JobArgs, executor_id: str, now: float) -> bool:
+def start_attempt(engine: sa.Engine, job: JobArgs, slot: Slot, now: float) -> bool:
     """Mark the job running under this attempt; False when the job already has its result
-    or belongs to a newer generation (then the attempt must not run)."""
+    or belongs to a newer generation (then the attempt must not run). Raises ``SlotLost``
+    when the worker no longer holds ``slot``."""
     with transaction(engine) as conn:
+        hold_slot(conn, slot)
         updated = conn.execute(
             sa.update(jobs)
             .where(
@@ -59,7 +66,7 @@ def start_attempt(engine: sa.Engine, job: JobArgs, executor_id: str, now: float)
                 status="running",
                 attempts=job.attempt,
                 workflow_id=job.workflow_id,
-                executor_id=executor_id,
+                executor_id=slot.executor_id,
                 started_at=sa.func.coalesce(jobs.c.started_at, now),
                 updated_at=now,
             )
@@ -67,9 +74,11 @@ def start_attempt(engine: sa.Engine, job: JobArgs, executor_id: str, now: float)
         return updated.rowcount == 1
 
 
-def defer_attempt(engine: sa.Engine, job: JobArgs, error: str, now: float) -> None:
-    """A transient failure with attempts left: the job waits for its next attempt."""
+def defer_attempt(engine: sa.Engine, job: JobArgs, error: str, now: float, slot: Slot) -> None:
+    """A transient failure with attempts left: the job waits for its next attempt.
+    Raises ``SlotLost`` when the worker no longer holds ``slot``."""
     with transaction(engine) as conn:
+        hold_slot(conn, slot)
         conn.execute(
             sa.update(jobs)
             .where(_key(job.batch, job.merchant_id), jobs.c.generation == job.generation)
@@ -78,9 +87,13 @@ def defer_attempt(engine: sa.Engine, job: JobArgs, error: str, now: float) -> No
         )
 
 
-def write_result(engine: sa.Engine, record: ResultRecord) -> bool:
-    """Record the job's result once; True if this call wrote it."""
+def write_result(engine: sa.Engine, record: ResultRecord, slot: Slot | None = None) -> bool:
+    """Record the job's result once; True if this call wrote it. An attempt passes its
+    worker's ``slot`` (``SlotLost`` if no longer held); the reconciler, which writes for
+    attempts that ended without a result, passes none."""
     with transaction(engine) as conn:
+        if slot is not None:
+            hold_slot(conn, slot)
         query = sa.select(jobs.c.generation).where(_key(record.batch, record.merchant_id))
         if engine.dialect.name != "sqlite":
             query = query.with_for_update()

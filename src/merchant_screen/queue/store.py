@@ -12,7 +12,8 @@ Tables (prefixed ``ms_`` so they never meet DBOS's own):
   ``status`` is queued, running or finished.
 - ``ms_results``: at most one row per (batch, merchant_id): the idempotency key of every
   result write; ``status`` is done, failed or dead.
-- ``ms_workers``: one row per executor id, with a heartbeat in database time.
+- ``ms_workers``: one row per executor id, with a heartbeat in database time and the
+  slot's fencing ``token`` (see ``heartbeat``); added to older databases by ``create_tables``.
 """
 
 from __future__ import annotations
@@ -114,7 +115,10 @@ workers = sa.Table(
     sa.Column("heartbeat_at", sa.Float, nullable=False),
     sa.Column("taken_by", sa.String(200)),
     sa.Column("taken_at", sa.Float),
+    sa.Column("token", sa.Integer, nullable=False, server_default="0"),
 )
+
+_ADDED_COLUMNS = {"ms_workers": ["token INTEGER NOT NULL DEFAULT 0"]}
 
 
 def resolve_db_url(settings: Settings, db: str | None = None) -> str:
@@ -186,7 +190,12 @@ def connect(url: str, *, pool_size: int = 3) -> sa.Engine:
         return engine
     pg_url = make_url(url).set(drivername="postgresql+psycopg")
     return sa.create_engine(
-        pg_url, pool_size=pool_size, max_overflow=2, pool_pre_ping=True, pool_timeout=30
+        pg_url,
+        pool_size=pool_size,
+        max_overflow=2,
+        pool_pre_ping=True,
+        pool_timeout=30,
+        connect_args={"connect_timeout": 10},  # a vanished server fails a beat, not hangs it
     )
 
 
@@ -207,14 +216,23 @@ def db_now(engine: sa.Engine) -> sa.ColumnElement[float]:
     return sa.cast(sa.literal_column("extract(epoch from clock_timestamp())"), sa.Float)
 
 
+def _add_missing_columns(conn: sa.Connection) -> None:
+    inspector = sa.inspect(conn)
+    for table, columns in _ADDED_COLUMNS.items():
+        present = {column["name"] for column in inspector.get_columns(table)}
+        for column in columns:
+            if column.split()[0] not in present:
+                conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column}")
+
+
 def create_tables(engine: sa.Engine) -> None:
-    """Create the queue tables if missing; safe when several processes start at once."""
+    """Create the queue tables if missing and add columns newer code needs; safe when
+    several processes start at once."""
     with transaction(engine) as conn:
-        if engine.dialect.name == "sqlite":
-            metadata.create_all(conn, checkfirst=True)
-        else:
+        if engine.dialect.name != "sqlite":
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(7268131002)"))
-            metadata.create_all(conn, checkfirst=True)
+        metadata.create_all(conn, checkfirst=True)
+        _add_missing_columns(conn)
     if engine.dialect.name == "sqlite":
         raw = engine.raw_connection()  # outside any transaction, as the pragma requires
         try:

@@ -10,8 +10,15 @@
 4. stop taking work, give in-flight jobs ``grace`` seconds to finish, cancel the rest and
    put them back on the queue (release), mark the worker stopped.
 
-A second signal skips the grace period. A worker whose heartbeat row was taken over by
-another worker (fencing) stops at once without releasing anything (the taker did).
+A second signal skips the grace period. A worker whose heartbeat keeps failing stops the
+same way (reason "unhealthy"): others are about to count it as dead.
+
+Fencing: a worker that lost its slot (it stalled past ``dead_after`` and another worker took
+over its jobs; seen by its heartbeat or by a refused job write) stops at once (reason
+"fenced"): it cancels its in-flight attempts, which write nothing, hands back only what it
+dequeued after the takeover, and exits. It does not re-register under a new id: its DBOS
+instance is bound to the lost id (recovery happens at launch), and a process that stalled
+that long is better restarted fresh by its supervisor, which then claims a slot anew.
 """
 
 from __future__ import annotations
@@ -31,11 +38,23 @@ from typing import Any
 
 import sqlalchemy as sa
 from dbos import DBOS, DBOSClient
+from sqlalchemy.exc import SQLAlchemyError
 
 from merchant_screen.errors import ConfigError
 from merchant_screen.queue import ledger, workflow
 from merchant_screen.queue.engine import launch, open_client, prepare_database, register_queue
-from merchant_screen.queue.heartbeat import Heartbeat, Liveness, claim_executor, mark_state
+from merchant_screen.queue.heartbeat import (
+    BeatFn,
+    Heartbeat,
+    Liveness,
+    Slot,
+    beat,
+    claim_executor,
+    finish_reclaim,
+    mark_state,
+    reclaim,
+    slot_state,
+)
 from merchant_screen.queue.outcome import RetryPolicy
 from merchant_screen.queue.recovery import reconcile_ended, release_pending, take_over_dead
 from merchant_screen.queue.store import connect, resolve_db_url, retry_db
@@ -76,7 +95,7 @@ class WorkerReport:
     """Why and how the worker stopped."""
 
     executor_id: str
-    reason: str = "stopped"  # drained | signal | stopped | fenced
+    reason: str = "stopped"  # drained | signal | stopped | unhealthy | fenced
     released: int = 0
     seconds: float = 0.0
 
@@ -167,6 +186,26 @@ async def _stop_dbos(ctx: workflow.AttemptContext, grace: float, stopper: _Stopp
     asyncio.get_running_loop().set_default_executor(concurrent.futures.ThreadPoolExecutor())
 
 
+def hand_back(engine: sa.Engine, client: DBOSClient, slot: Slot, liveness: Liveness) -> int:
+    """After DBOS has stopped in this process: put the attempts this executor still holds
+    back on the queue, under the slot (``reclaim``), so no takeover runs at the same time.
+    A fenced worker first waits (bounded) for the takeover in progress to finish; if
+    someone else holds the slot, it hands back nothing. Returns how many it put back."""
+    deadline = time.monotonic() + liveness.dead_after
+    while slot_state(engine, slot.executor_id) == "taking" and time.monotonic() < deadline:
+        time.sleep(liveness.interval)
+    held = retry_db(lambda: reclaim(engine, slot))
+    if held is None:
+        logging.getLogger(__name__).warning(
+            "worker %s: its slot is held by another worker; nothing handed back", slot.executor_id
+        )
+        return 0
+    count = release_pending(engine, client, slot.executor_id)
+    # Only once released: a worker dying before this leaves "taking", which is taken over.
+    retry_db(lambda: finish_reclaim(engine, held))
+    return count
+
+
 def _tick(
     engine: sa.Engine, client: DBOSClient, me: str, options: WorkerOptions
 ) -> Callable[[], None]:
@@ -212,8 +251,10 @@ async def _run(
     options: WorkerOptions,
     stopper: _Stopper,
     client: DBOSClient,
+    heartbeat: Heartbeat,
 ) -> WorkerReport:
-    """Launch DBOS, wait for the stop condition, stop; DBOS is always torn down."""
+    """Launch DBOS, wait for the stop condition, stop; DBOS is always torn down and what
+    it still held is handed back."""
     report = WorkerReport(ctx.executor_id)
     workflow.bind(ctx)
     launched = False
@@ -224,19 +265,26 @@ async def _run(
         await stopper.wait(ctx.engine, options.drain, options.poll_interval)
         report.reason = stopper.reason
         fenced = stopper.reason == "fenced"
-        await asyncio.to_thread(mark_state, ctx.engine, ctx.executor_id, "stopping")
+        with contextlib.suppress(Exception):  # an unhealthy worker may not reach the database
+            await asyncio.to_thread(mark_state, ctx.engine, ctx.slot, "stopping")
         launched = False
         await _stop_dbos(ctx, 0.0 if fenced else options.grace, stopper)
-        if not fenced:
+        await asyncio.to_thread(heartbeat.stop)
+        try:
             report.released = await asyncio.to_thread(
-                release_pending, ctx.engine, client, ctx.executor_id
+                hand_back, ctx.engine, client, ctx.slot, options.liveness
+            )
+        except SQLAlchemyError as exc:  # the database is away: a takeover will hand them back
+            logging.getLogger(__name__).error(
+                "worker %s could not hand back its jobs: %s", ctx.executor_id, exc
             )
         return report
     finally:
         if launched:  # an error after launch: stop DBOS here, hand back what it held
             await _stop_dbos(ctx, 0.0, stopper)
+            await asyncio.to_thread(heartbeat.stop)
             with contextlib.suppress(Exception):
-                await asyncio.to_thread(release_pending, ctx.engine, client, ctx.executor_id)
+                await asyncio.to_thread(hand_back, ctx.engine, client, ctx.slot, options.liveness)
         workflow.unbind()
 
 
@@ -247,8 +295,10 @@ async def serve(
     options: WorkerOptions | None = None,
     screen: workflow.ScreenFn | None = None,
     stop: asyncio.Event | None = None,
+    beat_fn: BeatFn = beat,
 ) -> WorkerReport:
-    """Run a worker on this event loop until it is stopped or (``drain``) nothing is left."""
+    """Run a worker on this event loop until it is stopped or (``drain``) nothing is left.
+    ``screen`` and ``beat_fn`` replace the real screen and heartbeat (tests, fault injection)."""
     settings = settings or Settings.from_env()
     options = options or WorkerOptions()
     started = time.monotonic()
@@ -260,10 +310,10 @@ async def serve(
     client = open_client(url)
     heartbeat: Heartbeat | None = None
     installed: list[int] = []
-    me: str | None = None
+    slot: Slot | None = None
     try:
         await asyncio.to_thread(prepare_database, url, engine)
-        me = await asyncio.to_thread(
+        slot = await asyncio.to_thread(
             claim_executor,
             engine,
             concurrency=concurrency,
@@ -272,10 +322,12 @@ async def serve(
         )
         heartbeat = Heartbeat(
             engine,
-            me,
+            slot,
             options.liveness,
-            on_tick=_tick(engine, client, me, options),
+            on_tick=_tick(engine, client, slot.executor_id, options),
             on_fenced=stopper.from_thread("fenced"),
+            on_unhealthy=stopper.from_thread("unhealthy"),
+            beat_fn=beat_fn,
         )
         heartbeat.start()
         if options.handle_signals:
@@ -284,22 +336,21 @@ async def serve(
             ctx = workflow.AttemptContext(
                 engine=engine,
                 screen=screen or await _open_screener(stack, settings),
-                executor_id=me,
+                slot=slot,
                 trace_dir=options.trace_dir or settings.data_dir / "traces",
                 retry=options.retry,
                 job_timeout=options.job_timeout,
+                on_slot_lost=stopper.from_thread("fenced"),
             )
-            report = await _run(ctx, url, concurrency, options, stopper, client)
-        heartbeat.stop()
-        await asyncio.to_thread(mark_state, engine, me, "stopped")
+            report = await _run(ctx, url, concurrency, options, stopper, client, heartbeat)
         report.seconds = round(time.monotonic() - started, 3)
         return report
     except BaseException:
         if heartbeat is not None:
             heartbeat.stop()
-        if me is not None:
+        if slot is not None:
             with contextlib.suppress(Exception):
-                await asyncio.to_thread(mark_state, engine, me, "stopped")
+                await asyncio.to_thread(mark_state, engine, slot, "stopped")
         raise
     finally:
         if heartbeat is not None:
@@ -316,6 +367,7 @@ def run_worker(
     db: str | None = None,
     options: WorkerOptions | None = None,
     screen: workflow.ScreenFn | None = None,
+    beat_fn: BeatFn = beat,
 ) -> WorkerReport:
     """Blocking form of ``serve`` (its own event loop); the worker as a callable."""
-    return asyncio.run(serve(settings, db=db, options=options, screen=screen))
+    return asyncio.run(serve(settings, db=db, options=options, screen=screen, beat_fn=beat_fn))

@@ -8,6 +8,11 @@ waiting job holds no worker slot and no domain slot. If the process dies inside 
 DBOS runs the step again on recovery; if it dies after the step, the recorded outcome is
 replayed and only the enqueue is repeated (it is idempotent: same workflow id).
 
+Every write an attempt makes is fenced by the worker's slot (``heartbeat.Slot``): when the
+worker has lost its slot (another worker took over its jobs after it stalled), the write is
+refused, the worker is told (``on_slot_lost``) and the attempt is cancelled, so neither
+our tables nor DBOS record anything; the attempt belongs to whoever holds it now.
+
 DBOS registers workflows by name at import time, so the step reaches the worker's
 process-level dependencies through ``bind``; nothing else in the package does this.
 """
@@ -20,13 +25,14 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from dbos import DBOS
 
 from merchant_screen.queue import ledger
 from merchant_screen.queue.engine import MAX_RECOVERY_ATTEMPTS, WORKFLOW_NAME, enqueue_options
+from merchant_screen.queue.heartbeat import Slot, SlotLost
 from merchant_screen.queue.outcome import (
     Outcome,
     RetryPolicy,
@@ -39,6 +45,8 @@ from merchant_screen.queue.store import retry_db
 from merchant_screen.verdict import Declared, Verdict
 
 __all__ = ["AttemptContext", "ScreenFn", "bind", "execute_attempt", "screen_attempt", "unbind"]
+
+T = TypeVar("T")
 
 
 class ScreenFn(Protocol):
@@ -55,12 +63,17 @@ class AttemptContext:
 
     engine: sa.Engine
     screen: ScreenFn
-    executor_id: str
+    slot: Slot
     trace_dir: Path
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     job_timeout: float = 600.0
     clock: Callable[[], float] = time.time
     tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    on_slot_lost: Callable[[], None] = lambda: None
+
+    @property
+    def executor_id(self) -> str:
+        return self.slot.executor_id
 
 
 _bound: AttemptContext | None = None
@@ -113,12 +126,20 @@ def _record(
     )
 
 
+async def _fenced(ctx: AttemptContext, write: Callable[[], T]) -> T:
+    """Run a fenced ledger write in a thread; if the worker lost its slot, tell it and
+    cancel this attempt (a cancelled attempt records nothing in DBOS either)."""
+    try:
+        return await asyncio.to_thread(retry_db, write)
+    except SlotLost as lost:
+        ctx.on_slot_lost()
+        raise asyncio.CancelledError(str(lost)) from None
+
+
 async def execute_attempt(ctx: AttemptContext, job: JobArgs) -> dict[str, Any]:
     """Run one attempt; returns ``{"status": done|failed|dead|retry|skipped, ...}``."""
     started = ctx.clock()
-    claimed = await asyncio.to_thread(
-        retry_db, lambda: ledger.start_attempt(ctx.engine, job, ctx.executor_id, started)
-    )
+    claimed = await _fenced(ctx, lambda: ledger.start_attempt(ctx.engine, job, ctx.slot, started))
     if not claimed:
         return {"status": "skipped"}
     run_id = uuid.uuid4().hex
@@ -136,9 +157,7 @@ async def execute_attempt(ctx: AttemptContext, job: JobArgs) -> dict[str, Any]:
     error = outcome.error or ""
     if status == "retry":
         wait = ctx.retry.wait_after(job.attempt)
-        await asyncio.to_thread(
-            retry_db, lambda: ledger.defer_attempt(ctx.engine, job, error, finished)
-        )
+        await _fenced(ctx, lambda: ledger.defer_attempt(ctx.engine, job, error, finished, ctx.slot))
         return {
             "status": "retry",
             "error": error,
@@ -153,7 +172,7 @@ async def execute_attempt(ctx: AttemptContext, job: JobArgs) -> dict[str, Any]:
         v = outcome.verdict.timings
         timings.update(total_s=v.total_s, crawl_s=v.crawl_s, llm_s=v.llm_s)
     record = _record(ctx, job, status, outcome, timings, run_id, path)
-    written = await asyncio.to_thread(retry_db, lambda: ledger.write_result(ctx.engine, record))
+    written = await _fenced(ctx, lambda: ledger.write_result(ctx.engine, record, ctx.slot))
     return {"status": status, "error": outcome.error, "written": written}
 
 
