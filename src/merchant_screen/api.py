@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from merchant_screen.agent.calibration import Calibrator, load_calibrator
 from merchant_screen.agent.graph import build_graph
+from merchant_screen.agent.injection_model import bundled_detector
 from merchant_screen.agent.prompts import prompts_version
 from merchant_screen.agent.state import Asked, Mode, RunContext, ScreenState
 from merchant_screen.agent.trace import Budget, Trace
@@ -275,6 +276,7 @@ class Screener:
                 model=ctx.llm.model_id,
                 calibration=self.calibrator.version if self.calibrator else "none",
                 scorer=self.scorer.version if ctx.mode == "evidence" else "none",
+                injection=bundled_detector().version,
                 answer_probability=answer_probability(state.get("asked") or []),
                 settings=self.settings.fingerprint(),
             ),

@@ -30,6 +30,7 @@ __all__ = [
     "Usage",
     "Verdict",
     "Versions",
+    "Where",
 ]
 
 Decision = Literal["prohibited", "restricted", "allowed", "unknown"]
@@ -87,12 +88,26 @@ class CategoryScore(_Model):
     answers: list[Answer] = Field(default_factory=list)
 
 
+Where = Literal[
+    "visible",
+    "title",
+    "heading",
+    "meta",
+    "alt",
+    "json_ld",
+    "hidden",
+    "comment",
+    "robots",
+    "sitemap",
+]
+
+
 class SuspiciousText(_Model):
     """Text addressed to reviewers or AI, or hidden from visitors."""
 
     url: str
     text: str
-    where: Literal["visible", "hidden", "comment", "meta"]
+    where: Where
     reason: str = ""
 
 
@@ -187,6 +202,9 @@ class Versions(_Model):
     model: str
     calibration: str = "none"
     scorer: str = Field("none", description="sha256 of the scorer artifact, 'none' if not used")
+    injection: str = Field(
+        "none", description="sha256 of the injection detector artifact, 'none' if not used"
+    )
     answer_probability: Literal["logprobs", "stated", "mixed", "none"] = Field(
         "none",
         description="where the model's probabilities came from: token log-probabilities, "

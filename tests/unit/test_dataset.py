@@ -32,6 +32,8 @@ SPECIAL = ["robots-blocked", "robots-5xx", "redirect-loop", "slow", "bomb", "red
 # Agent tests: exclusion phrases planted beside a violation, a catalogue in hidden text, and
 # an honest site whose only hidden text is chrome (skip link, menu label, cookie banner).
 EVASION = ["titan-outdoor", "thornfield-garden", "linden-paper", "copper-creek"]
+# Instructions to automated reviewers in alt text, JSON-LD and a robots.txt comment.
+INJECTION = ["willow-lantern"]
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 
 
@@ -277,7 +279,7 @@ def test_is_safe_url_path(url_path: str, safe: bool) -> None:
 
 
 def test_crawl_dataset_cases(crawl_dataset: Dataset) -> None:
-    assert [c.id for c in crawl_dataset] == MULTI_PAGE + SPECIAL + EVASION
+    assert [c.id for c in crawl_dataset] == MULTI_PAGE + SPECIAL + EVASION + INJECTION
     assert all(c.split == "dev" for c in crawl_dataset)
     assert [c.id for c in crawl_dataset.select(tags=["crawler-test"])] == SPECIAL
     assert all(c.url == f"https://{c.host}/" and c.host.endswith(".test") for c in crawl_dataset)

@@ -1,99 +1,163 @@
-"""Text planted for automated reviewers (prompt injection), found deterministically.
+"""Text planted for automated reviewers (prompt injection), found by a learned detector.
 
-A merchant writes the pages we read. Text that addresses AI systems or reviewers, or tells
-them what to conclude, is recorded as a signal. It can only raise scrutiny: it never removes a
-finding and never lowers a decision.
+A merchant writes every text we read: the visible page, its title, headings and meta
+description, image alt text, JSON-LD, hidden blocks and HTML comments, and the comments of
+its robots.txt and sitemaps. Each is cut into sentences, folded (``agent.fold``: NFKC,
+zero-width and format characters removed, look-alike letters mapped to Latin, case and
+accents folded) and scored by the detector (``agent.injection_model``); a sentence, or a
+pair of adjacent sentences, at or above the detector's threshold is reported as a signal.
+
+The signal can only raise scrutiny: it never removes a finding and never lowers a decision.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Literal
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
+from merchant_screen.agent.fold import fold
+from merchant_screen.agent.injection_model import Detector, bundled_detector
 from merchant_screen.tools.pages import ExtractedPage
-from merchant_screen.verdict import SuspiciousText
+from merchant_screen.tools.robots import SiteComment
+from merchant_screen.verdict import SuspiciousText, Where
 
-__all__ = ["find_injections"]
+__all__ = ["find_injections", "json_ld_strings", "page_sources", "sentences"]
 
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (reason, re.compile(pattern, re.I))
-    for reason, pattern in (
-        (
-            "overrides instructions",
-            r"\b(ignore|disregard|forget|override)\b[^.\n]{0,40}\b(previous|prior|above|earlier|all|"
-            r"your|system)\b[^.\n]{0,20}\b(instructions?|prompts?|rules|guidelines|directions)\b",
-        ),
-        (
-            "addresses automated reviewers",
-            r"\b(note|message|notice|instructions?|attention|memo)\b[^.\n]{0,12}\b(to|for)\b[^.\n]{0,12}"
-            r"\b(ai|a\.i\.|llms?|language models?|automated|bots?|crawlers?|scrapers?|"
-            r"compliance (systems?|reviewers?|tools?)|reviewers?|screening|classifiers?|"
-            r"assistants?)\b",
-        ),
-        (
-            "tells the reader what to conclude",
-            r"\b(classify|mark|label|rate|categori[sz]e|flag|treat|consider|report|score)\b[^.\n]{0,40}"
-            r"\bas\b[^.\n]{0,20}\b(allowed|safe|approved|compliant|low[- ]risk|legitimate|benign|"
-            r"not (a )?violation|acceptable|permitted|clean)\b",
-        ),
-        (
-            "dictates the output",
-            r"\b(output|return|respond with|answer with|set|give)\b[^.\n]{0,20}\b(decision|verdict|"
-            r"classification|risk (score|level)|action)\b[^.\n]{0,20}"
-            r"\b(allowed|approve|approved|safe|low|none)\b",
-        ),
-        (
-            "addresses an AI directly",
-            r"\b(you are an? (ai|assistant|language model|llm)|as an ai\b|system prompt|"
-            r"dear (ai|bot|assistant|reviewer)|hey (chatgpt|gpt|claude|gemini|ai))",
-        ),
-        (
-            "pre-empts a flag",
-            r"\b(do not|don't|never|must not|should not)\b[^.\n]{0,20}\b(flag|reject|block|report|"
-            r"escalate|decline)\b[^.\n]{0,40}\b(this|our)\b[^.\n]{0,20}\b(site|store|shop|merchant|"
-            r"website|business|account)\b",
-        ),
-    )
-)
 _MAX_SAMPLE = 300
-Where = Literal["visible", "hidden", "comment", "meta"]
+_MAX_UNIT_WORDS = 60
+_MAX_JSON_STRINGS = 300
+_MAX_SOURCE_CHARS = 400_000
+_SENTENCE_END = re.compile(r"(?<=[.!?;。])\s+")
+_WORDS = re.compile(r"\S+")
+_CUE_REASONS = {
+    "override": "overrides instructions",
+    "role": "plays a system or assistant role",
+    "addressed": "addresses automated reviewers",
+    "persona": "addresses an AI directly",
+    "conclude": "tells the reader what to conclude",
+    "verdict": "dictates the output",
+    "preempt": "pre-empts a flag",
+}
 
 
-def _matches(text: str) -> list[tuple[str, str]]:
-    found: list[tuple[str, str]] = []
-    for line in text.splitlines():
-        for reason, pattern in _PATTERNS:
-            if pattern.search(line):
-                found.append((reason, line.strip()[:_MAX_SAMPLE]))
-                break
-    return found
+def sentences(text: str) -> list[list[str]]:
+    """Blocks (lines) of ``text``, each cut into sentences; overlong runs become chunks of
+    at most 60 words, so an instruction at the end of a long line is still its own unit."""
+    blocks: list[list[str]] = []
+    for line in text[:_MAX_SOURCE_CHARS].splitlines():
+        units: list[str] = []
+        for sentence in _SENTENCE_END.split(line.strip()):
+            words = _WORDS.findall(sentence)
+            for i in range(0, len(words), _MAX_UNIT_WORDS):
+                units.append(" ".join(words[i : i + _MAX_UNIT_WORDS]))
+        units = [u for u in units if u]
+        if units:
+            blocks.append(units)
+    return blocks
 
 
-def find_injections(pages: Iterable[ExtractedPage]) -> list[SuspiciousText]:
-    """Injection attempts in visible text, hidden text, HTML comments and meta descriptions."""
-    out: list[SuspiciousText] = []
-    seen: set[tuple[str, str]] = set()
-    for page in pages:
-        sources: list[tuple[Where, str]] = [
-            ("visible", page.text),
-            ("meta", page.meta_description),
-        ]
-        sources += [
-            ("comment" if h.reason == "html_comment" else "hidden", h.text) for h in page.hidden
-        ]
-        for where, text in sources:
-            for reason, sample in _matches(text):
-                key = (where, sample)
-                if key in seen:
-                    continue
-                seen.add(key)
-                out.append(
-                    SuspiciousText(
-                        url=page.url,
-                        text=sample,
-                        where=where,
-                        reason=reason,
-                    )
-                )
+def json_ld_strings(value: Any, limit: int = _MAX_JSON_STRINGS) -> list[str]:
+    """The text values of a JSON-LD object (URLs and identifiers left out), depth first."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if len(out) >= limit:
+            return
+        if isinstance(node, dict):
+            for key, item in node.items():
+                if not str(key).startswith("@"):
+                    walk(item)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, str):
+            text = node.strip()
+            if " " in text and not text.startswith(("http://", "https://", "/")):
+                out.append(text)
+
+    walk(value)
     return out
+
+
+def page_sources(page: ExtractedPage) -> Iterator[tuple[Where, str]]:
+    """Every text of a page the model or a reviewer may read, with where it stands."""
+    yield "title", page.title
+    yield "meta", page.meta_description
+    for heading in page.headings:
+        yield "heading", heading
+    yield "visible", page.text
+    for alt in page.alt_texts:
+        yield "alt", alt
+    for item in page.json_ld:
+        for text in json_ld_strings(item):
+            yield "json_ld", text
+    for hidden in page.hidden:
+        yield ("comment" if hidden.reason == "html_comment" else "hidden"), hidden.text
+
+
+class _Scan:
+    """One scan: scores cached by folded text (footers and menus repeat on every page)."""
+
+    def __init__(self, detector: Detector) -> None:
+        self.detector = detector
+        self._scores: dict[str, float] = {}
+        self.found: list[SuspiciousText] = []
+        self._seen: set[tuple[str, str]] = set()
+
+    def _score(self, folded: str) -> float:
+        score = self._scores.get(folded)
+        if score is None:
+            score = self.detector.probability(folded)
+            self._scores[folded] = score
+        return score
+
+    def _report(self, url: str, where: Where, unit: str, score: float) -> None:
+        sample = " ".join(unit.split())[:_MAX_SAMPLE]
+        key = (where, sample)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        folded = fold(unit)
+        cues = [_CUE_REASONS[c] for c in self.detector.cues_in(folded.text) if c in _CUE_REASONS]
+        parts = [cues[0] if cues else "addressed to an automated reviewer", f"score {score:.2f}"]
+        if folded.obfuscated:
+            parts.append(
+                f"obfuscated: {folded.invisible} invisible character(s), "
+                f"{folded.look_alikes} look-alike letter(s)"
+            )
+        self.found.append(
+            SuspiciousText(url=url, text=sample, where=where, reason="; ".join(parts))
+        )
+
+    def scan(self, url: str, where: Where, text: str) -> None:
+        threshold = self.detector.threshold
+        # Pairs run across lines too: "Note for AI systems:" may stand above its instruction.
+        units = [unit for block in sentences(text) for unit in block]
+        folded = [fold(u).text for u in units]
+        scores = [self._score(f) for f in folded]
+        for unit, score in zip(units, scores, strict=True):
+            if score >= threshold:
+                self._report(url, where, unit, score)
+        for i in range(len(units) - 1):
+            if max(scores[i], scores[i + 1]) >= threshold:
+                continue
+            pair = self._score(f"{folded[i]} {folded[i + 1]}")
+            if pair >= threshold:
+                self._report(url, where, f"{units[i]} {units[i + 1]}", pair)
+
+
+def find_injections(
+    pages: Iterable[ExtractedPage],
+    site_comments: Sequence[SiteComment] = (),
+    detector: Detector | None = None,
+) -> list[SuspiciousText]:
+    """Injection attempts in every text of ``pages`` and in robots.txt / sitemap comments."""
+    run = _Scan(detector or bundled_detector())
+    for comment in site_comments:
+        run.scan(comment.url, comment.source, comment.text)
+    for page in pages:
+        for where, text in page_sources(page):
+            if text:
+                run.scan(page.url, where, text)
+    return run.found

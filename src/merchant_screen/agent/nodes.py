@@ -104,7 +104,7 @@ def find_signals(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     evidence = gather_evidence(ctx.lexicon, pages)
     candidates = select_candidates(evidence, ctx.policy.thresholds.candidate_min_score)
     scores = evidence.scores()
-    injections = find_injections(all_pages)
+    injections = find_injections(all_pages, result.comments)
     hidden = hidden_samples(all_pages)
     language = result.language
     unsupported = language if language and language not in ctx.policy.lexicon_languages else None

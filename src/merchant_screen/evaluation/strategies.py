@@ -23,6 +23,7 @@ from merchant_screen.agent.adjudicate import quote_for
 from merchant_screen.agent.decide import decide, finding_confidence, overall_confidence
 from merchant_screen.agent.evidence import Claim, PageIndex, verify_claims
 from merchant_screen.agent.injection import find_injections
+from merchant_screen.agent.injection_model import bundled_detector
 from merchant_screen.agent.prompts import prompts_version
 from merchant_screen.agent.signals import declared_mismatch, hidden_samples, select_candidates
 from merchant_screen.api import Screener
@@ -136,6 +137,7 @@ class KeywordsStrategy:
                 "policy": s.policy.version_hash,
                 "prompts": "none",
                 "model": "none",
+                "injection": bundled_detector().version,
                 "settings": s.settings.fingerprint(),
             },
             started=started,
@@ -176,7 +178,7 @@ def keyword_outcome(screener: Screener, crawl: CrawlResult, declared: Declared |
     findings.sort(key=lambda f: _TIER_RANK[f.tier])
     decided = decide(findings, crawl.coverage)
     all_pages = [p.page for p in crawl.pages if p.page is not None]
-    injections = find_injections(all_pages)
+    injections = find_injections(all_pages, crawl.comments)
     hidden = hidden_samples(all_pages)
     mismatch = declared_mismatch(declared, findings, lexicon, policy) if declared else ""
     signals = Signals(

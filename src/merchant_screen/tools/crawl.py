@@ -28,7 +28,7 @@ from merchant_screen.tools.fetch import Fetcher, FetchOptions, FetchResult, Host
 from merchant_screen.tools.guard import check_url
 from merchant_screen.tools.links import Candidate, classify_link, pick_next, platform_hints
 from merchant_screen.tools.pages import ExtractedPage, PageState
-from merchant_screen.tools.robots import Robots, fetch_robots
+from merchant_screen.tools.robots import Robots, SiteComment, fetch_robots
 from merchant_screen.tools.sitemap import parse_sitemap
 from merchant_screen.tools.text import collapse_ws
 from merchant_screen.tools.transport import build_client
@@ -89,6 +89,9 @@ class CrawlResult(BaseModel):
     language: str | None = None
     robots: dict[str, object] = Field(default_factory=dict)
     sitemap_urls: int = 0
+    comments: list[SiteComment] = Field(
+        default_factory=list, description="robots.txt and sitemap comments (never evidence)"
+    )
     budget_exhausted: BudgetName | None = None
     bytes_total: int = 0
     homepage_error: str | None = None
@@ -186,6 +189,7 @@ class SiteCrawler:
         self._blocked = 0
         self._bytes = 0
         self._sitemap_urls = 0
+        self._comments: list[SiteComment] = []
         self._exhausted: BudgetName | None = None
         self._home_error: FetchError | None = None
         self._started = time.monotonic()
@@ -241,6 +245,7 @@ class SiteCrawler:
             language=coverage.languages[0] if coverage.languages else None,
             robots=self._robots.summary(),
             sitemap_urls=self._sitemap_urls,
+            comments=list(self._comments),
             budget_exhausted=self._exhausted,
             bytes_total=self._bytes,
             homepage_error=str(self._home_error) if self._home_error else None,
@@ -254,6 +259,11 @@ class SiteCrawler:
             self._robots = await fetch_robots(
                 self._fetcher, self.start_url, self._settings.user_agent
             )
+            if self._robots.comments:
+                robots_url = _join(self.start_url, "/robots.txt")
+                self._comments.append(
+                    SiteComment(url=robots_url, source="robots", text=self._robots.comments)
+                )
             if self._robots.crawl_delay:
                 delay = min(self._robots.crawl_delay, self._settings.max_crawl_delay)
                 self._fetcher.limiter.set_delay(host_of(self.start_url), delay)
@@ -329,6 +339,9 @@ class SiteCrawler:
             if result.status != 200 or not result.body:
                 continue
             sitemap = parse_sitemap(result.body)
+            self._comments += [
+                SiteComment(url=url, source="sitemap", text=t) for t in sitemap.comments
+            ]
             urls.extend(u for u in sitemap.children if same_site(u, self.domain))
             for loc in sitemap.pages:
                 with contextlib.suppress(ScreenError, ValueError):

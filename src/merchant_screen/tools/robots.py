@@ -12,16 +12,46 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from protego import Protego
+from pydantic import BaseModel, ConfigDict
 
 from merchant_screen.errors import BlockedURLError, FetchError
 from merchant_screen.tools.fetch import Fetcher
 from merchant_screen.tools.urls import registrable_domain
 
-__all__ = ["Robots", "fetch_robots", "parse_robots"]
+__all__ = ["Robots", "SiteComment", "fetch_robots", "parse_robots", "robots_comments"]
 
 _ROBOTS_MAX_BYTES = 512_000  # RFC 9309 asks parsers to read at least 500 KiB
 
 RobotsMode = Literal["rules", "allow_all", "disallow_all"]
+_MAX_COMMENT_CHARS = 20_000
+
+
+class SiteComment(BaseModel):
+    """A comment the merchant wrote in its robots.txt or a sitemap: never evidence, but
+    read for text addressed to automated reviewers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    url: str
+    source: Literal["robots", "sitemap"]
+    text: str
+
+
+def robots_comments(text: str) -> str:
+    """The ``#`` comments of a robots.txt body, one per line (consecutive lines stay
+    together, so a note spread over several comment lines reads as one block)."""
+    lines: list[str] = []
+    total = 0
+    for line in text.splitlines():
+        if "#" not in line:
+            continue
+        comment = line.split("#", 1)[1].strip(" #\t")
+        if comment:
+            lines.append(comment)
+            total += len(comment)
+            if total >= _MAX_COMMENT_CHARS:
+                break
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)
@@ -31,6 +61,7 @@ class Robots:
     crawl_delay: float | None = None
     sitemaps: tuple[str, ...] = ()
     reason: str = ""
+    comments: str = field(default="", compare=False)
     unreachable: FetchError | None = field(default=None, compare=False)
     _parser: Protego | None = field(default=None, repr=False, compare=False)
 
@@ -60,6 +91,7 @@ def parse_robots(text: str, user_agent: str, *, status: int | None = 200) -> Rob
         status=status,
         crawl_delay=float(delay) if delay is not None else None,
         sitemaps=tuple(dict.fromkeys(str(s) for s in parser.sitemaps)),
+        comments=robots_comments(text),
         _parser=parser,
     )
 

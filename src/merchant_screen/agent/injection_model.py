@@ -1,0 +1,147 @@
+"""The learned injection detector: folded sentence -> P(text addressed to an automated
+reviewer).
+
+A logistic regression over sparse features of one folded sentence (``agent.fold``): word
+unigrams and bigrams, character 3-5-grams inside words, and a few strong multilingual cues
+(regular expressions stored in the artifact itself, so the file alone defines the model).
+The artifact is JSON (never pickle); its version is ``sha256:`` + 16 hex of the file,
+recorded in every verdict's ``versions.injection``. ``evals/tools/injection_fit.py``
+rebuilds it from ``evals/injection/train.jsonl``. Inference is plain Python.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from merchant_screen.errors import ConfigError
+
+__all__ = [
+    "DETECTOR_FORMAT",
+    "Cue",
+    "Detector",
+    "DetectorArtifact",
+    "bundled_detector",
+    "features",
+    "load_detector",
+]
+
+DETECTOR_FORMAT: Literal["merchant-screen-injection/1"] = "merchant-screen-injection/1"
+_BUNDLED = "injection_model.json"
+_WORD = re.compile(r"\w+")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Cue(_Strict):
+    """A strong cue: a named regular expression over folded text, one feature of the model."""
+
+    name: str
+    pattern: str
+
+
+class DetectorArtifact(_Strict):
+    format: Literal["merchant-screen-injection/1"] = DETECTOR_FORMAT
+    char_ngrams: tuple[int, int] = (3, 5)
+    cues: list[Cue]
+    intercept: float
+    weights: dict[str, float] = Field(description="feature name -> coefficient")
+    threshold: float = Field(ge=0, le=1, description="P at or above which a sentence is flagged")
+    fitted: dict[str, object] = Field(default_factory=dict, description="how it was trained")
+
+
+def features(
+    folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...], char_ngrams: tuple[int, int]
+) -> dict[str, float]:
+    """Sparse features of one folded sentence: the n-gram block L2-normalised, cues as 1.0.
+
+    Shared by inference and ``evals/tools/injection_fit.py``, so both see the same numbers.
+    """
+    words = _WORD.findall(folded)
+    grams: set[str] = {f"w:{w}" for w in words}
+    grams.update(f"b:{a}_{b}" for a, b in itertools.pairwise(words))
+    low, high = char_ngrams
+    for w in words:
+        padded = f" {w} "
+        for n in range(low, high + 1):
+            grams.update(f"c:{padded[i : i + n]}" for i in range(len(padded) - n + 1))
+    out: dict[str, float] = {}
+    if grams:
+        value = 1 / math.sqrt(len(grams))
+        out = dict.fromkeys(grams, value)
+    for name, pattern in cues:
+        if pattern.search(folded):
+            out[f"r:{name}"] = 1.0
+    return out
+
+
+@dataclass(frozen=True)
+class Detector:
+    """A loaded artifact and its version."""
+
+    artifact: DetectorArtifact
+    version: str
+    _cues: tuple[tuple[str, re.Pattern[str]], ...] = field(default=(), repr=False)
+
+    @classmethod
+    def from_artifact(cls, artifact: DetectorArtifact, version: str) -> Detector:
+        cues = tuple((c.name, re.compile(c.pattern)) for c in artifact.cues)
+        return cls(artifact, version, cues)
+
+    def cues_in(self, folded: str) -> list[str]:
+        """Names of the strong cues found in a folded sentence."""
+        return [name for name, pattern in self._cues if pattern.search(folded)]
+
+    def probability(self, folded: str) -> float:
+        """P(the folded sentence addresses an automated reviewer)."""
+        a = self.artifact
+        weights: Mapping[str, float] = a.weights
+        z = a.intercept + sum(
+            weights.get(k, 0.0) * v for k, v in features(folded, self._cues, a.char_ngrams).items()
+        )
+        return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+
+    @property
+    def threshold(self) -> float:
+        return self.artifact.threshold
+
+
+def load_detector(path: Path | None = None) -> Detector:
+    """The artifact at ``path``, else the bundled one; one-line ``ConfigError`` if unusable."""
+    where = str(path) if path else "the bundled injection detector"
+    try:
+        if path is None:
+            data = resources.files("merchant_screen.agent").joinpath(_BUNDLED).read_bytes()
+        else:
+            data = path.read_bytes()
+        artifact = DetectorArtifact.model_validate(json.loads(data))
+        detector = Detector.from_artifact(
+            artifact, "sha256:" + hashlib.sha256(data).hexdigest()[:16]
+        )
+    except OSError as exc:
+        raise ConfigError(f"cannot read {where}: {exc.strerror or exc}") from None
+    except (ValueError, ValidationError, re.error) as exc:
+        first = str(exc).strip().splitlines()
+        raise ConfigError(
+            f"{where} is not a valid artifact: {first[0] if first else exc}"
+        ) from None
+    return detector
+
+
+@cache
+def bundled_detector() -> Detector:
+    """The detector shipped with the package (read once per process)."""
+    return load_detector(None)
