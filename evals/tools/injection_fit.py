@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python evals/tools/injection_fit.py            # fit, write the artifact, write the report
-    python evals/tools/injection_fit.py --check    # measure the shipped artifact only
+    python evals/tools/injection_fit.py --check    # measure the shipped artifact, write the report
 
 Fitting reads only ``evals/injection/train.jsonl`` (built by ``injection_data.py``): a
 logistic regression (scikit-learn, liblinear, balanced classes) on the features of
@@ -256,6 +256,46 @@ def measure(heldout_path: Path = HELDOUT) -> dict[str, Any]:
     return {"rows": rows}
 
 
+def site_level(corpora: tuple[str, ...] = ("core", "fresh")) -> list[str]:
+    """Whole sites of the corpora's TEST split (never used for training): every HTML file,
+    robots.txt and sitemap comments scanned; share of injection / other sites flagged."""
+    from merchant_screen.evaluation.dataset import load_dataset
+
+    lines = []
+    for corpus in corpora:
+        dataset = load_dataset(ROOT / "evals" / "datasets" / corpus)
+        counts = {True: [0, 0], False: [0, 0]}
+        for case in dataset.cases:
+            if case.split != "test":
+                continue
+            site = dataset.path / "sites" / case.id
+            pages = [
+                extract_page(h.read_bytes(), case.url + h.relative_to(site).as_posix())
+                for h in sorted(site.rglob("*.html"))
+            ]
+            comments = []
+            robots = site / "robots.txt"
+            if robots.exists():
+                text = robots_comments(robots.read_text("utf-8", errors="replace"))
+                comments.append(
+                    SiteComment(url=case.url + "robots.txt", source="robots", text=text)
+                )
+            for xml in sorted(site.rglob("sitemap*.xml")):
+                comments += [
+                    SiteComment(url=case.url + xml.name, source="sitemap", text=t)
+                    for t in parse_sitemap(xml.read_bytes()).comments
+                ]
+            tagged = "injection" in case.tags
+            counts[tagged][0] += 1
+            counts[tagged][1] += bool(find_injections(pages, comments))
+        (n_inj, hit_inj), (n_other, hit_other) = counts[True], counts[False]
+        lines.append(
+            f"| {corpus} test | {hit_inj}/{n_inj} | {hit_other}/{n_other} "
+            f"({hit_other / max(n_other, 1):.1%}) |"
+        )
+    return lines
+
+
 def _rate(rows: list[dict[str, Any]]) -> str:
     hit = sum(1 for r in rows if r["flagged"])
     return f"{hit}/{len(rows)} ({hit / len(rows):.0%})" if rows else "-"
@@ -292,6 +332,17 @@ def render_report(result: dict[str, Any], version: str, fitted: dict[str, Any]) 
     for key in ("kind", "source", "lang"):
         for value in sorted(Counter(r[key] for r in attempts)):
             lines.append(f"| {key} | {value} | {_rate([r for r in attempts if r[key] == value])} |")
+    lines += [
+        "",
+        "## Whole sites (test splits of the corpora, not used for training)",
+        "",
+        "Every page file of each site plus its robots.txt / sitemap comments. A flagged "
+        "ordinary site is pushed from approve to review (the signal never lowers a decision).",
+        "",
+        "| corpus | injection sites flagged | other sites flagged |",
+        "|---|---|---|",
+        *site_level(),
+    ]
     lines += ["", "## Missed attempts", ""]
     lines += [f"- `{r['id']}` ({r['source']}, {r['lang']}): {r['text']}"
               for r in attempts if not r["flagged"]] or ["(none)"]  # fmt: skip
@@ -303,7 +354,9 @@ def render_report(result: dict[str, Any], version: str, fitted: dict[str, Any]) 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="measure the shipped artifact only")
+    parser.add_argument(
+        "--check", action="store_true", help="measure the shipped artifact, write the report"
+    )
     args = parser.parse_args(argv)
     if not args.check:
         result = fit()
@@ -317,10 +370,9 @@ def main(argv: list[str] | None = None) -> int:
     measured = measure()
     fitted = {**detector.artifact.fitted, "threshold": detector.threshold}
     report = render_report(measured, detector.version, fitted)
-    if not args.check:
-        out = REPORTS / f"injection-{date.today().isoformat()}.md"
-        out.write_text(report, encoding="utf-8")
-        print(f"wrote {out.relative_to(ROOT)}")
+    out = REPORTS / f"injection-{date.today().isoformat()}.md"
+    out.write_text(report, encoding="utf-8")
+    print(f"wrote {out.relative_to(ROOT)}")
     print(re.sub(r"(?s)\n## Attempts by kind.*", "", report))
     return 0
 
