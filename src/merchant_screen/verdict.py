@@ -130,8 +130,8 @@ class Signals(_Model):
     hidden_text_samples: list[SuspiciousText] = Field(default_factory=list)
     hidden_policy_text: list[HiddenPassage] = Field(
         default_factory=list,
-        description="hidden passages that would make a candidate category if they were "
-        "visible: at least review, never evidence",
+        description="hidden passages the policy lexicon reads as a category: at least "
+        "review, never evidence",
     )
     declared_mismatch: bool = False
     declared_mismatch_reason: str = ""

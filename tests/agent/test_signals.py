@@ -1,4 +1,5 @@
 from merchant_screen.agent.signals import (
+    HIDDEN_MIN_SCORE,
     declared_mismatch,
     hidden_policy_passages,
     hidden_samples,
@@ -98,7 +99,7 @@ def test_hidden_catalogue_is_policy_text_with_page_reason_and_category() -> None
         garden("/"),
         garden("/tools", HiddenText(reason="display_none", text=CATALOGUE)),
     ]
-    found = hidden_policy_passages(LEXICON, POLICY, pages, min_score=0.5)
+    found = hidden_policy_passages(LEXICON, POLICY, pages)
     drugs = [h for h in found if h.category == "unlicensed_pharmacy"]
     assert len(drugs) == 1
     assert drugs[0].url == "https://garden.test/tools"
@@ -120,33 +121,39 @@ def test_hidden_text_without_policy_words_is_not_policy_text() -> None:
         ),
         HiddenText(reason="display_none", text="Cart (0)"),
     )
-    assert hidden_policy_passages(LEXICON, POLICY, [garden("/", *chrome)], min_score=0.5) == []
+    assert hidden_policy_passages(LEXICON, POLICY, [garden("/", *chrome)]) == []
 
 
-def test_weak_hidden_words_below_the_candidate_score_do_not_count() -> None:
-    menu = HiddenText(reason="display_none", text="Weed killers and lawn feed")  # weed: 0.3
-    assert hidden_policy_passages(LEXICON, POLICY, [garden("/", menu)], min_score=0.5) == []
+def test_single_ordinary_words_in_hidden_menus_do_not_count() -> None:
+    """Real hidden mega-menus and pop-ups name colours and products with policy words; one
+    ordinary word is not a hidden catalogue (the default floor is HIDDEN_MIN_SCORE)."""
+    menus = (
+        HiddenText(reason="display_none", text="Colours\nNude\nChampagne\nIvory"),
+        HiddenText(reason="display_none", text="Weed killers and lawn feed"),
+    )
+    pages = [garden("/", *menus)]
+    assert hidden_policy_passages(LEXICON, POLICY, pages) == []
+    weak = hidden_policy_passages(LEXICON, POLICY, pages, min_score=0.5)
+    assert {h.category for h in weak} == {"alcohol", "adult_content"}  # read, not escalated
+    assert max(POLICY.thresholds.candidate_min_score, HIDDEN_MIN_SCORE) == HIDDEN_MIN_SCORE
 
 
 def test_comments_are_shown_to_nobody_and_do_not_count() -> None:
     comment = HiddenText(reason="html_comment", text=CATALOGUE)
-    assert hidden_policy_passages(LEXICON, POLICY, [garden("/", comment)], min_score=0.5) == []
+    assert hidden_policy_passages(LEXICON, POLICY, [garden("/", comment)]) == []
 
 
 def test_hidden_copy_of_visible_lines_hides_nothing() -> None:
-    shown = ExtractedPage(
-        url="https://garden.test/pharmacy", text="Home\nBuy oxycodone 30mg online\nAbout"
-    )
-    mobile_menu = HiddenText(reason="display_none", text="Home\nbuy  OXYCODONE 30mg online")
-    found = hidden_policy_passages(
-        LEXICON, POLICY, [shown, garden("/", mobile_menu)], min_score=0.5
-    )
-    assert found == []
+    shown = ExtractedPage(url="https://garden.test/pharmacy", text=f"Home\n{CATALOGUE}\nAbout")
+    mobile_copy = HiddenText(reason="display_none", text="  " + CATALOGUE.upper())
+    hidden_page = garden("/", mobile_copy)
+    assert hidden_policy_passages(LEXICON, POLICY, [hidden_page])  # hidden alone: escalates
+    assert hidden_policy_passages(LEXICON, POLICY, [shown, hidden_page]) == []  # shown too
 
 
 def test_the_same_hidden_block_on_every_page_is_reported_once() -> None:
     block = HiddenText(reason="visibility_hidden", text=CATALOGUE)
     pages = [garden(p, block) for p in ("/", "/a", "/b", "/c")]
-    found = hidden_policy_passages(LEXICON, POLICY, pages, min_score=0.5)
+    found = hidden_policy_passages(LEXICON, POLICY, pages)
     drugs = [h for h in found if h.category == "unlicensed_pharmacy"]
     assert [h.url for h in drugs] == ["https://garden.test/"]

@@ -477,10 +477,7 @@ def decide_verdict(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     # Over the final crawl (agent tools may have added pages): hidden text never makes a
     # finding, but hidden text that reads as a policy category sends the verdict to review.
     hidden_policy = hidden_policy_passages(
-        ctx.lexicon,
-        ctx.policy,
-        (p.page for p in crawl_result.pages if p.page is not None),
-        ctx.policy.thresholds.candidate_min_score,
+        ctx.lexicon, ctx.policy, (p.page for p in crawl_result.pages if p.page is not None)
     )
     signals = signals.model_copy(
         update={

@@ -24,6 +24,12 @@ __all__ = ["declared_mismatch", "hidden_policy_passages", "hidden_samples", "sel
 
 PASSAGES_PER_CATEGORY = 3
 HIDDEN_EXCERPT_CHARS = 300
+# Hidden text escalates from this lexicon score (or the policy's candidate score if higher).
+# On the 165 real allowed pages of real-dev, hidden menus and pop-ups held single ordinary
+# words ("nude" and "champagne" as colours, "indica", a product named "Feuerwerk", an APR)
+# scoring 0.5-1.5; a hidden catalogue holds several terms or one specific term ("kratom",
+# 2.0). It is also the score at which an unresolved candidate lowers an agent-mode "allowed".
+HIDDEN_MIN_SCORE = 2.0
 # Hidden runs that are not prose hidden from a visitor: markup shown to nobody (comments) or
 # only without / by scripts (noscript, template). Any other reason hides text from a person.
 _NOT_HIDDEN_PROSE = frozenset({"html_comment", "noscript", "template"})
@@ -59,18 +65,23 @@ def hidden_samples(pages: Iterable[ExtractedPage], min_chars: int = 20) -> list[
 
 
 def hidden_policy_passages(
-    lexicon: Lexicon, policy: Policy, pages: Iterable[ExtractedPage], min_score: float
+    lexicon: Lexicon,
+    policy: Policy,
+    pages: Iterable[ExtractedPage],
+    min_score: float | None = None,
 ) -> list[HiddenPassage]:
-    """Hidden text that would make a candidate category if it were visible.
+    """Hidden text that reads as a policy category.
 
     The lexicon reads every hidden run (comments excepted) as it reads visible text; a
-    category whose score over the site's hidden text reaches ``min_score`` (the candidate
-    threshold) is reported with its best hidden passages, at most three, categories by
-    descending score. A hidden line that also stands in the visible text of a crawled page
-    (a mobile copy of the menu) hides nothing and is left out; the same hidden run on
-    several pages counts once. Nothing here is evidence: it can only send a verdict to
-    review.
+    category whose score over the site's hidden text reaches ``min_score`` (default: the
+    policy's candidate score or ``HIDDEN_MIN_SCORE``, whichever is higher) is reported with
+    its best hidden passages, at most three, categories by descending score. A hidden line
+    that also stands in the visible text of a crawled page (a mobile copy of the menu) hides
+    nothing and is left out; the same hidden run on several pages counts once. Nothing here
+    is evidence: it can only send a verdict to review.
     """
+    if min_score is None:
+        min_score = max(policy.thresholds.candidate_min_score, HIDDEN_MIN_SCORE)
     pages = list(pages)
     shown = {_key(line) for page in pages for line in page.text.split("\n")}
     seen: set[str] = set()
