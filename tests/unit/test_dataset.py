@@ -31,7 +31,8 @@ SPECIAL = ["robots-blocked", "robots-5xx", "redirect-loop", "slow", "bomb", "red
            "age-gate"]  # fmt: skip
 # Agent tests: exclusion phrases planted beside a violation, a catalogue in hidden text, and
 # an honest site whose only hidden text is chrome (skip link, menu label, cookie banner).
-EVASION = ["titan-outdoor", "thornfield-garden", "linden-paper", "copper-creek"]
+EVASION = ["titan-outdoor", "thornfield-garden", "linden-paper", "copper-creek",
+           "greenshed-aria", "greenshed-linked-css"]  # fmt: skip
 # Instructions to automated reviewers in alt text, JSON-LD and a robots.txt comment.
 INJECTION = ["willow-lantern"]
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)

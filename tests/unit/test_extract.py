@@ -111,9 +111,11 @@ def test_no_empty_lines_and_whitespace_is_collapsed() -> None:
         ('<div style="text-indent:-9999px">Secret</div>', "offscreen"),
         ('<div style="color:#fff;background:#fff">Secret</div>', "same_colour"),
         ('<div style="color:white;background-color:#ffffff">Secret</div>', "same_colour"),
-        ('<div style="color:rgb(0,0,0);background:black url(x.png)">Secret</div>', "same_colour"),
         ("<div hidden>Secret</div>", "hidden_attribute"),
-        ('<div aria-hidden="true">Secret words</div>', "aria_hidden"),
+        ('<div style="opacity:0">Secret</div>', "transparent"),
+        ('<div style="position:absolute;clip:rect(0 0 0 0)">Secret</div>', "clipped"),
+        ('<div style="clip-path:inset(100%)">Secret</div>', "clipped"),
+        ('<div style="transform:scale(0)">Secret</div>', "zero_size"),
         ("<noscript>Secret noscript</noscript>", "noscript"),
         ("<template><p>Secret template</p></template>", "template"),
         ("<dialog><p>Secret dialog</p></dialog>", "display_none"),
@@ -135,6 +137,9 @@ def test_hidden_text_is_kept_apart_with_its_reason(element: str, reason: str) ->
         '<div style="left:-9999px">Shown</div>',
         '<div style="display:block;font-size:14px">Shown</div>',
         '<div aria-hidden="false">Shown</div>',
+        '<div aria-hidden="true">Shown</div>',
+        '<div style="color:#000;background:#000 url(x.png)">Shown</div>',
+        '<div style="color:#fff;background:#fff linear-gradient(#000, #333)">Shown</div>',
         "<dialog open>Shown</dialog>",
         '<div style="height:0">Shown</div>',
     ],
@@ -151,10 +156,131 @@ def test_zero_font_size_trick_with_sized_children_stays_visible() -> None:
     assert page.hidden == ()
 
 
-def test_aria_hidden_icons_are_dropped_without_a_record() -> None:
-    page = extract('<button><span aria-hidden="true">\u00d7</span>Close</button>')
-    assert page.text == "Close"
+def test_aria_hidden_text_is_visible_text() -> None:
+    # aria-hidden hides from screen readers only: a sighted visitor reads all of it
+    page = extract(
+        '<p>Garden tools</p><main aria-hidden="true"><h2>Pharmacy</h2>'
+        "<p>Buy oxycodone 30mg, no prescription. Add to cart</p></main>"
+        '<button><span aria-hidden="true">\u00d7</span> Close</button>'
+    )
+    assert page.text == (
+        "Garden tools\nPharmacy\nBuy oxycodone 30mg, no prescription. Add to cart\n\u00d7 Close"
+    )
     assert page.hidden == ()
+    assert "Pharmacy" in page.headings
+
+
+def test_a_visible_child_of_a_visibility_hidden_parent_is_visible() -> None:
+    page = extract(
+        '<p>Intro</p><div style="visibility:hidden">Ghost lead'
+        '<p style="visibility:visible">Buy oxycodone online</p>ghost tail'
+        '<span style="visibility:visible">and Xanax</span></div><p>Outro</p>'
+    )
+    assert page.text == "Intro\nBuy oxycodone online\nand Xanax\nOutro"
+    assert [(h.reason, h.text) for h in page.hidden] == [
+        ("visibility_hidden", "Ghost lead\nghost tail")
+    ]
+
+
+def test_visibility_set_again_by_classes_reveals_too() -> None:
+    page = extract(
+        "<style>.vh{visibility:hidden} .vv{visibility:visible}</style>"
+        '<section class="vh"><h2 class="vv">Pharmacy catalogue</h2><p>Quiet</p></section>'
+    )
+    assert page.text == "Pharmacy catalogue"
+    assert [h.text for h in page.hidden] == ["Quiet"]
+
+
+def test_display_none_hides_the_whole_subtree_whatever_the_children_say() -> None:
+    page = extract(
+        '<p>Intro</p><div style="display:none"><p style="visibility:visible">A</p>'
+        '<div style="visibility:hidden"><p style="visibility:visible;display:block">B</p>'
+        "</div></div>"
+    )
+    assert page.text == "Intro"
+    assert [(h.reason, h.text) for h in page.hidden] == [("display_none", "A\nB")]
+
+
+def test_a_hidden_run_inside_a_visibility_hidden_subtree_stays_hidden() -> None:
+    page = extract(
+        '<div style="visibility:hidden"><div style="opacity:0">'
+        '<p style="visibility:visible">Still transparent</p></div></div><p>Shown</p>'
+    )
+    assert page.text == "Shown"
+    assert [(h.reason, h.text) for h in page.hidden] == [("visibility_hidden", "Still transparent")]
+
+
+def test_zero_font_size_with_a_relative_child_size_stays_hidden() -> None:
+    page = extract('<div style="font-size:0">Tiny<span style="font-size:2em">still</span></div>')
+    assert page.text == ""
+    assert [h.text for h in page.hidden] == ["Tinystill"]
+
+
+def test_an_offscreen_indent_reset_by_a_child_shows_the_child() -> None:
+    page = extract(
+        '<div style="text-indent:-9999px">Logo text<p style="text-indent:0">Catalogue</p></div>'
+    )
+    assert page.text == "Catalogue"
+    assert [(h.reason, h.text) for h in page.hidden] == [("offscreen", "Logo text")]
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<main hidden style="display:block">Shown</main>',
+        '<main class="x" hidden>Shown</main><style>.x{display:block}</style>',
+        '<main class="gone" style="display:flex">Shown</main><style>.gone{display:none}</style>',
+        '<main class="sr-only">Shown</main><style media="print">.sr-only{display:none}</style>',
+    ],
+)
+def test_the_pages_own_css_can_show_what_a_default_or_rule_hides(element: str) -> None:
+    page = extract(element)
+    assert page.text == "Shown"
+    assert page.hidden == ()
+
+
+def test_the_sr_only_pattern_from_a_style_block_is_hidden() -> None:
+    # Honest sites use it for screen-reader labels; it is still not visible text.
+    page = extract(
+        "<style>.sr-only{position:absolute;width:1px;height:1px;padding:0;margin:-1px;"
+        "overflow:hidden;clip:rect(0,0,0,0);border:0}"
+        ".sr-only-focusable:focus{position:static;width:auto;height:auto;clip:auto}</style>"
+        '<p>Cart <span class="sr-only">items in your cart</span></p>'
+        '<a class="sr-only sr-only-focusable" href="#main">Skip to content</a>'
+    )
+    assert page.text == "Cart\nSkip to content"
+    assert [(h.reason, h.text) for h in page.hidden] == [("clipped", "items in your cart")]
+
+
+URL_CSS = "https://shop.test/assets/site.css"
+
+
+@pytest.mark.parametrize(
+    ("link", "applied"),
+    [
+        ('<link rel="stylesheet" href="/assets/site.css">', True),
+        ('<link rel="preload stylesheet" href="assets/site.css" media="all">', True),
+        ('<link rel=stylesheet href="https://shop.test/assets/site.css#x" media=screen>', True),
+        ('<link rel="stylesheet" href="/assets/site.css" media="print">', False),
+        ('<link rel="alternate stylesheet" href="/assets/site.css">', False),
+        ('<link rel="stylesheet" href="/assets/other.css">', False),  # not fetched
+        ('<link rel="icon" href="/assets/site.css">', False),
+    ],
+)
+def test_linked_stylesheets_the_crawl_fetched_hide_by_class(link: str, applied: bool) -> None:
+    css = {URL_CSS: ".catalogue{opacity:0} #promo{position:absolute;left:-10000px}"}
+    page = extract_page(
+        f"<head>{link}</head><p>Garden tools</p>"
+        '<div class="catalogue">Oxycodone 30mg</div><p id="promo">Xanax bars</p>',
+        "https://shop.test/page",
+        stylesheets=css,
+    )
+    if applied:
+        assert page.text == "Garden tools"
+        assert reasons(page) == {"Oxycodone 30mg": "transparent", "Xanax bars": "offscreen"}
+    else:
+        assert page.text == "Garden tools\nOxycodone 30mg\nXanax bars"
+        assert page.hidden == ()
 
 
 def test_style_block_class_and_id_rules_hide_text() -> None:
@@ -185,7 +311,7 @@ def test_style_rules_that_are_toggled_or_responsive_are_not_hidden() -> None:
 
 
 def test_a_hidden_block_still_separates_the_visible_lines_around_it() -> None:
-    page = extract('<span>Before</span><div aria-hidden="true">Icon label</div><span>after</span>')
+    page = extract('<span>Before</span><div style="opacity:0">Icon label</div><span>after</span>')
     assert page.text == "Before\nafter"
 
 
@@ -414,6 +540,12 @@ _HOSTILE = {
     "long number": '<p style="position:absolute;left:' + "1" * 200_000 + 'x">p</p>',
     "long zero": '<p style="font-size:' + "0" * 200_000 + 'x">p</p>',
     "open rgb": '<p style="color:red;background:' + "rgb(" * 50_000 + '">p</p>',
+    "open transforms": '<p style="transform:' + "scale(" * 50_000 + '">p</p>',
+    "open clip": '<p style="position:absolute;clip:' + "rect(0 " * 40_000 + '">p</p>',
+    "open insets": '<p style="clip-path:' + "inset(1% " * 30_000 + '">p</p>',
+    "long font size": '<p style="font-size:' + "1e" * 100_000 + '">p</p>',
+    "attribute brackets": "<style>" + "[" * 100_000 + "{display:block}</style>",
+    "selector soup": "<style>" + ".a ~" * 50_000 + "{display:none}</style>",
     "unclosed tags": "<div" * 50_000,
     "comment openers": "<!--" * 50_000,
 }
@@ -466,6 +598,7 @@ def _check_invariants(page: ExtractedPage) -> None:
         "under_construction",
         "js_required",
         "empty",
+        "non_html",  # binary garbage served as HTML
     }
     for link in page.links:
         assert link.url.startswith(("http://", "https://"))
@@ -491,3 +624,23 @@ def test_extract_page_never_raises_on_bytes(body: bytes, content_type: str | Non
 @settings(max_examples=200, deadline=None)
 def test_extract_page_never_raises_on_text(html: str) -> None:
     _check_invariants(extract_page(html, URL))
+
+
+_NESTING = st.builds(
+    lambda tag, depth, inner, closed: (
+        f"<{tag}>" * depth + inner + (f"</{tag}>" * depth if closed else "")
+    ),
+    st.sampled_from(["div", "section", "span", "table", "ul", "blockquote", "b"]),
+    st.integers(min_value=0, max_value=3_000),
+    st.sampled_from(["Buy now", "<p>x<li>y", "", "<svg><g/><g/></svg>"]),
+    st.booleans(),
+)
+
+
+@given(_NESTING, _NESTING)
+@settings(max_examples=40, deadline=None)
+def test_extract_page_never_raises_on_deep_nesting(outer: str, inner: str) -> None:
+    page = extract_page(f"<html><body>{outer}{inner}</body></html>", URL)
+    _check_invariants(page)
+    for word in ("Buy now",):
+        assert (word in outer + inner) == (word in page.text)

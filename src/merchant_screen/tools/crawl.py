@@ -30,6 +30,12 @@ from merchant_screen.tools.links import Candidate, classify_link, pick_next, pla
 from merchant_screen.tools.pages import ExtractedPage, PageState
 from merchant_screen.tools.robots import Robots, SiteComment, fetch_robots
 from merchant_screen.tools.sitemap import parse_sitemap
+from merchant_screen.tools.stylesheets import (
+    MAX_STYLESHEET_BYTES,
+    MAX_STYLESHEETS,
+    decode_stylesheet,
+    linked_stylesheets,
+)
 from merchant_screen.tools.text import collapse_ws
 from merchant_screen.tools.transport import build_client
 from merchant_screen.tools.urls import dedupe_key, host_of, registrable_domain, same_site
@@ -190,6 +196,7 @@ class SiteCrawler:
         self._bytes = 0
         self._sitemap_urls = 0
         self._comments: list[SiteComment] = []
+        self._stylesheets: dict[str, str] = {}  # linked stylesheets by URL ("" if not read)
         self._exhausted: BudgetName | None = None
         self._home_error: FetchError | None = None
         self._started = time.monotonic()
@@ -370,7 +377,39 @@ class SiteCrawler:
         limit = max(
             1024, min(self._settings.max_page_bytes, self._settings.max_total_bytes - self._bytes)
         )
-        return await self._fetcher.fetch(c.url, max_bytes=limit, site=self.domain)
+        result = await self._fetcher.fetch(c.url, max_bytes=limit, site=self.domain)
+        await self._read_stylesheets(result)
+        return result
+
+    async def _read_stylesheets(self, result: FetchResult) -> None:
+        """Fetch the same-site stylesheets an HTML page links (what its classes hide), at most
+        MAX_STYLESHEETS per crawl, through the same guard, robots rules and byte budget.
+        One that is not read is recorded as skipped; the page is extracted all the same."""
+        if not result.body or result.offsite or not is_html(result.content_type):
+            return
+        for url in linked_stylesheets(result.body, result.final_url):
+            if url in self._stylesheets:
+                continue
+            self._stylesheets[url] = ""  # claimed: pages fetched alongside do not ask again
+            room = min(MAX_STYLESHEET_BYTES, self._settings.max_total_bytes - self._bytes)
+            try:
+                if len(self._stylesheets) > MAX_STYLESHEETS or room <= 0:
+                    raise CrawlError("over the stylesheet budget")
+                if not same_site(url, self.domain):
+                    raise CrawlError(f"{host_of(url)} is outside {self.domain}")
+                if not self._robots.allowed(url, self._settings.user_agent):
+                    raise CrawlError("disallowed by robots.txt")
+                sheet = await self._fetcher.fetch(
+                    url, max_bytes=room, site=self.domain, body_for="text"
+                )
+                kind = sheet.content_type.split(";")[0].strip().lower()
+                if sheet.status != 200 or sheet.offsite or kind != "text/css":
+                    raise CrawlError(f"HTTP {sheet.status} {kind or 'no content type'}")
+            except (ScreenError, ValueError) as exc:
+                self._skip(url, f"stylesheet not applied: {exc}")
+                continue
+            self._bytes += len(sheet.body)
+            self._stylesheets[url] = decode_stylesheet(sheet.body)
 
     def _accept(self, c: Candidate, result: FetchResult | None) -> CrawledPage:
         """Record a downloaded page: byte budget, extraction, de-duplication, new links.
@@ -395,7 +434,12 @@ class SiteCrawler:
         self._bytes += len(body)
         page = None
         if body and is_html(result.content_type) and not result.offsite:
-            page = extract_page(body, result.final_url, content_type=result.content_type)
+            page = extract_page(
+                body,
+                result.final_url,
+                content_type=result.content_type,
+                stylesheets=self._stylesheets,
+            )
         state, reason = _state_for(result, page)
         crawled = CrawledPage(
             url=result.final_url,

@@ -3,8 +3,10 @@
 Bytes are decoded by :func:`merchant_screen.tools.decode.decode_html`. One depth-first
 walk (:class:`merchant_screen.tools.walker.Walker`) over the selectolax (lexbor) tree
 collects the visible text (one block per line), hidden text with the reason it is hidden
-(:mod:`merchant_screen.tools.hiding`: inline styles, ``hidden`` / ``aria-hidden``, simple
-class / id rules in the page's own <style> blocks, comments, <noscript>, <template>),
+(:mod:`merchant_screen.tools.hiding`: inline styles, the ``hidden`` attribute, simple
+class / id / tag rules of the page's own <style> blocks and of the linked stylesheets the
+crawl fetched, comments, <noscript>, <template>; ``aria-hidden`` hides nothing a visitor
+sees, so its text is visible),
 links with their page region, forms, headings, metadata and JSON-LD. This module resolves
 links, forms and the canonical URL, names the site builder and the language, and takes the
 page state from :func:`merchant_screen.tools.pagestate.classify_content`.
@@ -13,6 +15,7 @@ page state from :func:`merchant_screen.tools.pagestate.classify_content`.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
@@ -21,6 +24,7 @@ from merchant_screen.tools.decode import decode_html
 from merchant_screen.tools.hiding import CssHiding
 from merchant_screen.tools.pages import ExtractedPage, FormInfo, Link
 from merchant_screen.tools.pagestate import classify_content
+from merchant_screen.tools.stylesheets import for_screen, stylesheet_url
 from merchant_screen.tools.text import collapse_ws, guess_language
 from merchant_screen.tools.walker import Anchor, Form, Walker
 
@@ -136,8 +140,32 @@ def _parse(html: str) -> LexborHTMLParser | None:
         return None
 
 
-def extract_page(html: str | bytes, url: str, *, content_type: str | None = None) -> ExtractedPage:
-    """Everything downstream needs from one HTML document; never raises on bad markup."""
+def _styles(tree: LexborHTMLParser, base: str, linked: Mapping[str, str]) -> list[str]:
+    """The CSS that applies on screen: <style> blocks and the fetched linked stylesheets."""
+    styles = [
+        node.text(deep=True)
+        for node in tree.css("style")
+        if for_screen(node.attributes.get("media"))
+    ]
+    if linked:
+        for node in tree.css("link[rel][href]"):
+            sheet = stylesheet_url(node.attributes, base)
+            if sheet is not None and (text := linked.get(sheet)):
+                styles.append(text)
+    return styles
+
+
+def extract_page(
+    html: str | bytes,
+    url: str,
+    *,
+    content_type: str | None = None,
+    stylesheets: Mapping[str, str] | None = None,
+) -> ExtractedPage:
+    """Everything downstream needs from one HTML document; never raises on bad markup.
+
+    ``stylesheets`` holds the text of linked stylesheets by absolute URL (those the crawl
+    fetched); the ones this page links are applied with its <style> blocks."""
     source = decode_html(html, content_type) if isinstance(html, bytes) else html
     tree = _parse(source)
     if tree is None or tree.root is None:
@@ -146,8 +174,7 @@ def extract_page(html: str | bytes, url: str, *, content_type: str | None = None
         base_node = tree.css_first("base[href]")
         base = _resolve(url, base_node.attributes.get("href") or "") if base_node else None
         base = base or url
-        styles = [node.text(deep=True) for node in tree.css("style")]
-        walker = Walker(CssHiding.from_styles(styles))
+        walker = Walker(CssHiding.from_styles(_styles(tree, base, stylesheets or {})))
         walker.walk(tree.root.parent or tree.root)
         text = walker.visible.finish()
         meta = walker.meta

@@ -1,245 +1,252 @@
-"""Why an element's text is hidden from a visitor: inline styles and <style> rules.
+"""Why an element's text is hidden from a visitor: tag, ``hidden``, inline style, CSS rules.
 
-Pure and linear-time (page markup is hostile input). :func:`element_hidden_reason` is the
-one question the walker asks per element; it combines the tag, the ``hidden`` /
-``aria-hidden`` attributes, the inline ``style`` (:func:`style_hidden_reason`) and the
-page's own class / id rules (:class:`CssHiding`).
+Pure and linear-time (page markup and stylesheets are hostile input). What a declaration
+block does is :mod:`merchant_screen.tools.declarations`; this module applies it to one
+element. :class:`CssHiding` holds the simple rules of the page's ``<style>`` blocks and of
+the same-site stylesheets it links; :func:`element_hiding` is the one question the walker
+asks per element.
+
+"Hidden" means a sighted visitor cannot read the text. ``aria-hidden`` only hides from
+screen readers, so it hides nothing here. ``visibility``, ``font-size`` and
+``text-indent`` are inherited: a descendant that sets them again (``visibility:visible``
+under a hidden parent) is visible, which :class:`Hiding` reports as ``soft`` / ``reveals``;
+everything else hides the whole subtree.
+
+Rules are read only when every selector part the rule needs is a simple compound
+(``div``, ``.a``, ``p.a.b``, ``#id.c``) and the rule is not inside an at-rule (``@media``,
+``@supports``: conditional). Descendant / child / sibling selectors, attribute and
+pseudo-class selectors, ``*`` and ``@import`` are not read for hiding. A class, id or tag
+that any rule (scoped or conditional ones included) sets back to a value that does not
+hide is toggled or responsive, not hidden, for that property; a rule that does so through
+an attribute selector on ``class``, ``id`` or ``hidden`` cancels every rule hiding through
+that property. In doubt, text is visible.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
 
-from selectolax.lexbor import LexborNode
+from merchant_screen.tools.declarations import (
+    NO_EFFECT,
+    HiddenReason,
+    Prop,
+    Soft,
+    declaration_effect,
+    soft_of,
+)
 
 __all__ = [
     "HIDING_ATTRS",
     "Attrs",
     "CssHiding",
     "HiddenReason",
-    "element_hidden_reason",
+    "Hiding",
+    "Soft",
+    "element_hiding",
     "style_hidden_reason",
 ]
 
-HiddenReason = Literal[
-    "display_none",
-    "visibility_hidden",
-    "hidden_attribute",
-    "aria_hidden",
-    "zero_size",
-    "offscreen",
-    "same_colour",
-    "html_comment",
-    "noscript",
-    "template",
-]
 Attrs = dict[str, str | None]
-# Attributes whose presence can hide an element (besides the page's class / id rules).
-HIDING_ATTRS = frozenset({"hidden", "style", "aria-hidden"})
-
-# ---------------------------------------------------------------- inline styles
-
-# Every pattern here is linear-time: page markup is hostile input.
-_LENGTH = re.compile(r"([-+]?(?:\d+(?:\.\d*)?|\.\d+))(px|em|rem|pt)?")
-_ZERO = re.compile(r"[-+]?(?:0+(?:\.0*)?|\.0+)(?:[a-z]+|%)?")
-_UNIT_PX = {None: 1.0, "px": 1.0, "em": 16.0, "rem": 16.0, "pt": 4 / 3}
-_NAMED_COLOURS = {
-    "white": "#ffffff", "black": "#000000", "red": "#ff0000", "green": "#008000",
-    "blue": "#0000ff", "yellow": "#ffff00", "gray": "#808080", "grey": "#808080",
-    "silver": "#c0c0c0", "orange": "#ffa500", "purple": "#800080", "navy": "#000080",
-    "maroon": "#800000", "lime": "#00ff00", "aqua": "#00ffff", "cyan": "#00ffff",
-    "fuchsia": "#ff00ff", "magenta": "#ff00ff", "teal": "#008080", "olive": "#808000",
-    "pink": "#ffc0cb", "ivory": "#fffff0", "snow": "#fffafa", "whitesmoke": "#f5f5f5",
-    "beige": "#f5f5dc", "gainsboro": "#dcdcdc", "lightgray": "#d3d3d3",
-    "lightgrey": "#d3d3d3", "darkgray": "#a9a9a9", "darkgrey": "#a9a9a9",
-}  # fmt: skip
-_COLOUR_TOKEN = re.compile(r"rgba?\([^()]*\)|#[0-9a-f]{3,8}\b|[a-z]+")
-_HEX = re.compile(r"#([0-9a-f]{3,4}|[0-9a-f]{6}|[0-9a-f]{8})")
-_RGB = re.compile(
-    r"rgba?\(\s*([\d.]+%?)[\s,]+([\d.]+%?)[\s,]+([\d.]+%?)(?:[\s,/]+([\d.]+%?))?\s*\)"
-)
+# Attributes whose presence can hide an element (besides the page's class / id / tag rules).
+HIDING_ATTRS = frozenset({"hidden", "style"})
 
 
-def _px(value: str | None) -> float | None:
-    match = _LENGTH.fullmatch(value or "")
-    return float(match.group(1)) * _UNIT_PX[match.group(2)] if match else None
+@dataclass(frozen=True, slots=True)
+class Hiding:
+    """What an element does to the text of its subtree."""
+
+    reason: HiddenReason | None = None
+    # The inherited property that hides, when a descendant may set it again.
+    soft: Soft | None = None
+    # Inherited hiding from an ancestor that this element undoes for itself and below.
+    reveals: frozenset[Soft] = frozenset()
 
 
-def _colour(value: str | None) -> str | None:
-    """A colour as #rrggbb, or None when absent, transparent or not understood."""
-    value = (value or "").strip()
-    if value in _NAMED_COLOURS:
-        return _NAMED_COLOURS[value]
-    if match := _HEX.fullmatch(value):
-        digits = match.group(1)
-        if len(digits) <= 4:
-            digits = "".join(c * 2 for c in digits)
-        if len(digits) == 8 and digits[6:] == "00":
-            return None
-        return "#" + digits[:6]
-    if match := _RGB.fullmatch(value):
-        alpha = match.group(4)
-        if alpha is not None and float(alpha.rstrip("%")) == 0:
-            return None
-        channels = []
-        for part in match.group(1, 2, 3):
-            number = float(part.rstrip("%")) * (2.55 if part.endswith("%") else 1)
-            channels.append(min(255, round(number)))
-        return "#" + "".join(f"{c:02x}" for c in channels)
-    return None
-
-
-def _background_colour(value: str | None) -> str | None:
-    for token in _COLOUR_TOKEN.findall(value or ""):
-        if (colour := _colour(token)) is not None:
-            return colour
-    return None
-
-
-@lru_cache(maxsize=4096)
 def style_hidden_reason(style: str) -> HiddenReason | None:
     """Why an inline ``style`` attribute hides its element's text, or None."""
-    decl = {}
-    for declaration in style.lower().split(";"):
-        prop, colon, value = declaration.partition(":")
-        if colon:
-            decl[prop.strip()] = value.replace("!important", "").strip()
-    if not decl:
-        return None
-    if decl.get("display") == "none":
-        return "display_none"
-    if decl.get("visibility") in ("hidden", "collapse"):
-        return "visibility_hidden"
-    if _ZERO.fullmatch(decl.get("font-size", "x")):
-        return "zero_size"
-    if "hidden" in decl.get("overflow", "") and any(
-        _ZERO.fullmatch(decl.get(side, "x")) for side in ("width", "height")
-    ):
-        return "zero_size"
-    if decl.get("position") in ("absolute", "fixed"):
-        for side in ("left", "top"):
-            offset = _px(decl.get(side))
-            if offset is not None and offset <= -1000:
-                return "offscreen"
-    indent = _px(decl.get("text-indent"))
-    if indent is not None and indent <= -999:
-        return "offscreen"
-    colour = _colour(decl.get("color"))
-    if colour is not None and colour == (
-        _colour(decl.get("background-color")) or _background_colour(decl.get("background"))
-    ):
-        return "same_colour"
-    return None
+    hides = declaration_effect(style).hides
+    return hides[0] if hides else None
 
 
-# ---------------------------------------------------------------- <style> blocks
+# ---------------------------------------------------------------- stylesheets
 
 _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.S)
+# "@import url(x);" and "@charset ...;": dropped so they do not join the next selector.
+_AT_STATEMENT = re.compile(r"@[^{};@]*;")
 _AT_BLOCK = re.compile(r"@[^{};@]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
 # A rule's selectors start at the beginning or right after a brace (keeps matching linear).
-_RULE = re.compile(r"(?:^|(?<=[{}]))([^{}]+)\{([^{}]*(?:display|visibility)[^{}]*)\}", re.I)
-_COMPOUND = re.compile(r"([a-z][a-z0-9]*)?((?:[.#](?:[\w-]|\\.)+)+)", re.I)
+_RULE = re.compile(r"(?:^|(?<=[{}]))([^{}]+)\{([^{}]*)\}")
+_COMPOUND = re.compile(r"([a-z][a-z0-9-]*)?((?:[.#](?:[\w-]|\\.)+)*)", re.I)
 _TOKEN = re.compile(r"[.#](?:[\w-]|\\.)+")
-_BLOCK_HIDES = re.compile(r"(display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
-_BLOCK_SHOWS = re.compile(r"display\s*:\s*(?!none)[a-z]|visibility\s*:\s*visible", re.I)
+_LEADING_TAG = re.compile(r"[a-z][a-z0-9-]*", re.I)
+_COMBINATOR = re.compile(r"[\s>+~]+")
+_ATTRIBUTE_SELECTOR = re.compile(r"\[[^\[\]]*\]")
+_NAME_ATTRIBUTE = re.compile(r"\[\s*(?:class|id|hidden)\b", re.I)
+# Which hiding wins when several rules match (the order declarations.py checks them in).
+_ORDER: tuple[Prop, ...] = (
+    "display", "visibility", "opacity", "clip", "transform", "font_size", "overflow",
+    "position", "indent", "colour",
+)  # fmt: skip
+_PRIORITY: dict[Prop, int] = {prop: rank for rank, prop in enumerate(_ORDER)}
 
-_Rule = tuple[str | None, frozenset[str], HiddenReason]
+_Rule = tuple[str | None, frozenset[str], HiddenReason, Prop]
+
+
+def _tokens(compound: str) -> list[str]:
+    return [t.replace("\\", "") for t in _TOKEN.findall(compound)]
+
+
+@dataclass
+class _RuleSet:
+    """The rules of some stylesheets that matter here, indexed for per-element lookup."""
+
+    # hiding rules by one of their tokens (".a", "#b") or, for tag-only rules, the tag
+    rules: dict[str, list[_Rule]] = field(default_factory=dict)
+    # properties set to a non-hiding value, by token, tag, and "!tag" for !important tags
+    shows: dict[str, set[Prop]] = field(default_factory=dict)
+    reveals: dict[str, set[Soft]] = field(default_factory=dict)
+    shows_by_attribute: set[Prop] = field(default_factory=set)
+
+    def merge(self, other: _RuleSet) -> None:
+        for key, rules in other.rules.items():
+            self.rules.setdefault(key, []).extend(rules)
+        for key, props in other.shows.items():
+            self.shows.setdefault(key, set()).update(props)
+        for key, softs in other.reveals.items():
+            self.reveals.setdefault(key, set()).update(softs)
+        self.shows_by_attribute |= other.shows_by_attribute
+
+
+@lru_cache(maxsize=64)
+def _parse_stylesheet(css: str) -> _RuleSet:
+    """One stylesheet's rules (cached: a site's pages share their stylesheets)."""
+    css = _AT_STATEMENT.sub("", _CSS_COMMENT.sub("", css))
+    out = _RuleSet()
+    for selectors, body in _RULE.findall(css):
+        effect = declaration_effect(body)
+        if not (effect.shows or effect.reveals):
+            continue
+        important = "!important" in body.lower()
+        for selector in selectors.split(","):
+            if _NAME_ATTRIBUTE.search(selector):
+                out.shows_by_attribute.update(effect.shows)
+            last = _COMBINATOR.split(_ATTRIBUTE_SELECTOR.sub("[]", selector.strip()))[-1]
+            keys = _tokens(last)
+            if lead := _LEADING_TAG.match(last):
+                keys.append(("!" if important else "") + lead.group().lower())
+            for key in keys:
+                if effect.shows:
+                    out.shows.setdefault(key, set()).update(effect.shows)
+                if effect.reveals:
+                    out.reveals.setdefault(key.lstrip("!"), set()).update(effect.reveals)
+    for selectors, body in _RULE.findall(_AT_BLOCK.sub("", css)):
+        hides = declaration_effect(body).hides
+        if hides is None:
+            continue
+        for selector in selectors.split(","):
+            match = _COMPOUND.fullmatch(selector.strip())
+            if match is None or not (match.group(1) or match.group(2)):
+                continue
+            tag = match.group(1).lower() if match.group(1) else None
+            tokens = frozenset(_tokens(match.group(2)))
+            rule: _Rule = (tag, tokens, *hides)
+            out.rules.setdefault(min(tokens) if tokens else str(tag), []).append(rule)
+    return out
+
+
+_Lookup = tuple[tuple[HiddenReason, Prop] | None, frozenset[Prop], frozenset[Soft]]
 
 
 class CssHiding:
-    """Simple class / id rules from the page's own <style> blocks that hide elements.
+    """Simple class / id / tag rules from the page's <style> blocks and linked stylesheets."""
 
-    Only top-level rules with a single compound selector (``.a``, ``div.a``, ``#b.c``)
-    count. A class that some other rule shows again (``.menu.open {display:block}``,
-    responsive ``md:block``) marks an interactive or responsive element, not hidden text.
-    """
-
-    def __init__(self, rules: dict[str, list[_Rule]], shown: frozenset[str]) -> None:
-        self.rules = rules
-        self.shown = shown
-        self._memo: dict[tuple[str, str | None, str | None], HiddenReason | None] = {}
+    def __init__(self, rules: _RuleSet) -> None:
+        self._set = rules
+        self.tags = frozenset(k for k in (*rules.rules, *rules.reveals) if k[0] not in ".#")
+        self._empty = not (rules.rules or rules.reveals or rules.shows)
+        self._memo: dict[tuple[str, str | None, str | None], _Lookup] = {}
 
     @classmethod
     def from_styles(cls, styles: list[str]) -> CssHiding:
-        css = _CSS_COMMENT.sub("", "\n".join(styles))
-        shown: set[str] = set()
-        for selectors, body in _RULE.findall(css):
-            if _BLOCK_SHOWS.search(body):
-                for selector in selectors.split(","):
-                    last = re.split(r"[\s>+~]+", selector.strip())[-1]
-                    shown.update(t.replace("\\", "") for t in _TOKEN.findall(last))
-        rules: dict[str, list[_Rule]] = {}
-        for selectors, body in _RULE.findall(_AT_BLOCK.sub("", css)):
-            hides = _BLOCK_HIDES.search(body)
-            if hides is None:
-                continue
-            reason: HiddenReason = (
-                "display_none" if hides.group(1).lower().startswith("d") else "visibility_hidden"
-            )
-            for selector in selectors.split(","):
-                match = _COMPOUND.fullmatch(selector.strip())
-                if match is None:
-                    continue
-                tokens = frozenset(t.replace("\\", "") for t in _TOKEN.findall(match.group(2)))
-                if tokens & shown:
-                    continue
-                tag = match.group(1).lower() if match.group(1) else None
-                for token in tokens:
-                    rules.setdefault(token, []).append((tag, tokens, reason))
-        return cls(rules, frozenset(shown))
+        merged = _RuleSet()
+        for css in styles:
+            merged.merge(_parse_stylesheet(css))
+        return cls(merged)
 
     def reason(self, tag: str, classes: str | None, ident: str | None) -> HiddenReason | None:
-        """The hiding reason for an element with these class / id attributes, or None."""
-        if not self.rules or not (classes or ident):
-            return None
-        key = (tag, classes, ident)
-        if key not in self._memo:
-            self._memo[key] = self._match(tag, classes, ident)
-        return self._memo[key]
+        """The hiding reason the rules give an element with these attributes, or None."""
+        hit = self.lookup(tag, classes, ident)[0]
+        return hit[0] if hit else None
 
-    def _match(self, tag: str, classes: str | None, ident: str | None) -> HiddenReason | None:
-        tokens = {"." + c for c in (classes or "").split()}
-        if ident:
-            tokens.add("#" + ident.strip())
-        if tokens & self.shown:
+    def hiding(self, tag: str, classes: str | None, ident: str | None) -> Hiding | None:
+        """What the rules do to an element with this tag and class / id attributes."""
+        if self._empty:
             return None
+        hit, _, reveals = self.lookup(tag, classes, ident)
+        if hit is None:
+            return Hiding(reveals=reveals) if reveals else None
+        return Hiding(hit[0], soft_of(hit[1]), reveals)
+
+    def lookup(self, tag: str, classes: str | None, ident: str | None) -> _Lookup:
+        """(the winning hiding rule's reason and property, the properties rules set back
+        to visible for this element, the inherited hiding they undo)."""
+        if self._empty:
+            return None, frozenset(), frozenset()
+        key = (tag, classes, ident)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._match(tag, classes, ident)
+        return found
+
+    def _match(self, tag: str, classes: str | None, ident: str | None) -> _Lookup:
+        rules = self._set
+        tokens = {"." + c for c in (classes or "").split()}
+        if ident and ident.strip():
+            tokens.add("#" + ident.strip())
+        shown: set[Prop] = set(rules.shows.get("!" + tag, ()))
+        reveals: set[Soft] = set(rules.reveals.get(tag, ()))
         for token in tokens:
-            for rule_tag, needed, reason in self.rules.get(token, ()):
-                if (rule_tag is None or rule_tag == tag) and needed <= tokens:
-                    return reason
-        return None
+            shown.update(rules.shows.get(token, ()))
+            reveals.update(rules.reveals.get(token, ()))
+        best: tuple[HiddenReason, Prop] | None = None
+        for key in (*tokens, tag):
+            for rule_tag, needed, reason, prop in rules.rules.get(key, ()):
+                if rule_tag not in (None, tag) or not needed <= tokens:
+                    continue
+                if prop in shown or prop in rules.shows_by_attribute:
+                    continue
+                if not needed and prop in rules.shows.get(tag, ()):
+                    continue  # a tag rule shows what another tag rule hides
+                if best is None or _PRIORITY[prop] < _PRIORITY[best[1]]:
+                    best = (reason, prop)
+        return best, frozenset(shown), frozenset(reveals)
 
 
 # ---------------------------------------------------------------- one element
 
 
-def _sized_descendant(node: LexborNode) -> bool:
-    """Whether an element below ``node`` sets its own inline font-size."""
-    return any(child.css_first('[style*="font-size"]') is not None for child in node.iter())
-
-
-def element_hidden_reason(
-    node: LexborNode, tag: str, attrs: Attrs, css: CssHiding
-) -> HiddenReason | None:
-    """Why this element's text is hidden: tag, attributes, inline style, page rules; or None."""
+def element_hiding(tag: str, attrs: Attrs, css: CssHiding) -> Hiding | None:
+    """What this element does to its subtree's text (tag, ``hidden``, inline style, rules),
+    or None when it neither hides nor reveals anything."""
     if tag == "noscript":
-        return "noscript"
+        return Hiding("noscript")
     if tag == "template":
-        return "template"
-    if tag == "dialog" and "open" not in attrs:
-        return "display_none"
-    if "hidden" in attrs:
-        return "hidden_attribute"
-    if style := attrs.get("style"):
-        reason = style_hidden_reason(style)
-        if reason == "zero_size" and _sized_descendant(node):
-            reason = None  # inline-block spacing trick: children set their own size
-        if reason is not None:
-            return reason
-    if reason := css.reason(tag, attrs.get("class"), attrs.get("id")):
-        return reason
-    if (attrs.get("aria-hidden") or "").strip().lower() == "true":
-        return "aria_hidden"
-    return None
+        return Hiding("template")
+    style = attrs.get("style")
+    inline = declaration_effect(style) if style else NO_EFFECT
+    hit, shown, reveals = css.lookup(tag, attrs.get("class"), attrs.get("id"))
+    reveals |= inline.reveals
+    # The hidden attribute and a closed dialog hide through the browser's own
+    # "display: none", which the page's rules or inline style can set back.
+    if "display" not in inline.shows and "display" not in shown:
+        if "hidden" in attrs:
+            return Hiding("hidden_attribute")
+        if tag == "dialog" and "open" not in attrs:
+            return Hiding("display_none")
+    if inline.hides is not None:
+        return Hiding(inline.hides[0], inline.soft, reveals)
+    if hit is not None and hit[1] not in inline.shows:
+        return Hiding(hit[0], soft_of(hit[1]), reveals)
+    return Hiding(reveals=reveals) if reveals else None

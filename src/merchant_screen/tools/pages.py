@@ -75,10 +75,13 @@ class HiddenText(_Frozen):
         "display_none",
         "visibility_hidden",
         "hidden_attribute",
-        "aria_hidden",
+        "aria_hidden",  # no longer produced (aria-hidden hides nothing from a person);
+        # kept so that snapshots recorded before still load
         "zero_size",
         "offscreen",
         "same_colour",
+        "transparent",
+        "clipped",
         "html_comment",
         "noscript",
         "template",

@@ -1,7 +1,10 @@
 """One depth-first walk over a selectolax (lexbor) tree: what :func:`extract_page` reads.
 
 The :class:`Walker` splits the text into visible lines (one block per line) and hidden
-runs with the reason they are hidden (:mod:`merchant_screen.tools.hiding`), and collects
+runs with the reason they are hidden (:mod:`merchant_screen.tools.hiding`). Hiding through
+an inherited property (``visibility``, ``font-size``, ``text-indent``) can be undone by a
+descendant that sets it again: that descendant's text is visible, and the hidden run goes
+on after it. The walker also collects
 anchors with their page region, forms, headings, alt texts, <title>, <meta>, canonical,
 ``lang``, JSON-LD, ``__NEXT_DATA__`` and script sizes along the way.
 """
@@ -19,7 +22,9 @@ from merchant_screen.tools.hiding import (
     Attrs,
     CssHiding,
     HiddenReason,
-    element_hidden_reason,
+    Hiding,
+    Soft,
+    element_hiding,
 )
 from merchant_screen.tools.pages import HiddenText
 from merchant_screen.tools.text import collapse_ws
@@ -114,17 +119,21 @@ class Form:
         self.password = False
 
 
+_HideState = tuple["_Sink", bool, frozenset[Soft]]  # (sink, hard, soft) before an element
+
+
 class _Exit:
     """What to undo when the walk leaves an element (pushed on the stack before its children)."""
 
-    __slots__ = ("anchor", "block", "form", "heading", "hidden", "region")
+    __slots__ = ("anchor", "block", "form", "heading", "reason", "region", "saved")
 
     def __init__(self, block: bool) -> None:
         self.block = block
         self.region: Region | None = None
         self.anchor: Anchor | None = None
         self.heading: list[str] | None = None
-        self.hidden: tuple[HiddenReason, _Sink] | None = None
+        self.saved: _HideState | None = None  # the element changed what is hidden
+        self.reason: HiddenReason | None = None  # ... and started a hidden run
         self.form = False
 
 
@@ -163,6 +172,9 @@ class Walker:
         self.sink = _Sink()
         self.visible = self.sink
         self.in_hidden = False  # inside a hidden subtree: its text goes to that sink
+        self.hard = False  # inside a subtree nothing below can show again (display:none...)
+        self.soft: frozenset[Soft] = frozenset()  # inherited hiding a descendant may undo
+        self.special = _SPECIAL | css.tags  # tags that need a look even without attributes
         self.captures: list[list[str]] = []
         self.regions: dict[Region, int] = {"nav": 0, "header": 0, "footer": 0, "main": 0}
         self.open_anchors: list[Anchor] = []
@@ -184,6 +196,7 @@ class Walker:
         stack: list[LexborNode | _Exit] = [root]
         pop = stack.pop
         captures = self.captures
+        special = self.special
         while stack:
             item = pop()
             if isinstance(item, _Exit):
@@ -222,7 +235,7 @@ class Walker:
                     self._newline()
                     continue
                 exit_ = _BLOCK_EXIT if tag in _BLOCK else _INLINE
-                if attrs or tag in _SPECIAL:
+                if attrs or tag in special:
                     exit_ = self._enter(item, tag, attrs, exit_.block)
                 if exit_.block:
                     self._newline()
@@ -240,22 +253,22 @@ class Walker:
 
     def _enter(self, node: LexborNode, tag: str, attrs: Attrs, block: bool) -> _Exit:
         """Start an element with attributes or a special role; the result undoes it."""
-        if self.in_hidden:
-            reason = None
+        hiding: Hiding | None
+        if self.hard:
+            hiding = None
         elif tag in _SPECIAL or not HIDING_ATTRS.isdisjoint(attrs):
-            reason = element_hidden_reason(node, tag, attrs, self.css)
+            hiding = element_hiding(tag, attrs, self.css)
         else:  # the common case: only the page's stylesheet rules can hide it
-            reason = self.css.reason(tag, attrs.get("class"), attrs.get("id"))
+            hiding = self.css.hiding(tag, attrs.get("class"), attrs.get("id"))
+        changes = hiding is not None and (
+            hiding.reason is not None or not self.soft.isdisjoint(hiding.reveals)
+        )
         region = _region(tag, attrs)
-        if reason is None and region is None and tag not in _TRACKED:
+        if not changes and region is None and tag not in _TRACKED:
             return _BLOCK_EXIT if block else _INLINE
         exit_ = _Exit(block)
-        if reason is not None:
-            if block:
-                self._newline()  # end the visible line before the text goes elsewhere
-            exit_.hidden = (reason, self.sink)
-            self.sink = _Sink()
-            self.in_hidden = True
+        if hiding is not None and changes:
+            self._hide(hiding, exit_)
         if region is not None:
             if not self.in_hidden:
                 self._newline()  # the text before belongs to the enclosing region
@@ -279,6 +292,27 @@ class Walker:
             self.lang = attrs.get("lang") or attrs.get("xml:lang") or ""
         return exit_
 
+    def _hide(self, hiding: Hiding, exit_: _Exit) -> None:
+        """Apply what an element hides or reveals to the text of its subtree."""
+        soft = self.soft - hiding.reveals
+        hard = self.hard
+        if hiding.reason is not None:
+            if hiding.soft is None:
+                hard = True
+            else:
+                soft |= {hiding.soft}
+        hidden = hard or bool(soft)
+        exit_.saved = (self.sink, self.hard, self.soft)
+        if hidden != self.in_hidden:
+            if exit_.block:
+                self._newline()  # end the line before the text goes elsewhere
+            if hidden:
+                exit_.reason = hiding.reason
+                self.sink = _Sink()
+            else:  # a visible descendant of inherited hiding (visibility:visible)
+                self.sink = self.visible
+        self.hard, self.soft, self.in_hidden = hard, soft, hidden
+
     def _skipped(self, node: LexborNode, tag: str) -> None:
         if tag == "script":
             self._script(node)
@@ -299,24 +333,23 @@ class Walker:
             if heading := collapse_ws("".join(exit_.heading)):
                 self.headings.append(heading)
         if exit_.region is not None:
-            if exit_.hidden is None and not self.in_hidden:
+            if exit_.saved is None and not self.in_hidden:
                 self._newline()
             self.regions[exit_.region] -= 1
             self.visible.region = self._current_region()
         if exit_.form:
             self.form = None
-        if exit_.hidden is not None:
-            reason, outer = exit_.hidden
-            self._record_hidden(reason, self.sink.finish())
-            self.sink = outer
-            self.in_hidden = False
+        if exit_.saved is not None:
+            if exit_.reason is not None:
+                self._record_hidden(exit_.reason, self.sink.finish())
+            self.sink, self.hard, self.soft = exit_.saved
+            self.in_hidden = self.hard or bool(self.soft)
+            if exit_.block:
+                self._newline()  # the text after the element starts a new line
 
     def _record_hidden(self, reason: HiddenReason, text: str) -> None:
-        if not text:
-            return
-        if reason == "aria_hidden" and (len(text) <= 2 or not any(c.isalnum() for c in text)):
-            return  # a decorative icon or separator, not hidden prose
-        self.hidden.append(HiddenText(reason=reason, text=text[:_MAX_HIDDEN_CHARS]))
+        if text:
+            self.hidden.append(HiddenText(reason=reason, text=text[:_MAX_HIDDEN_CHARS]))
 
     def _comment(self, content: str) -> None:
         text = collapse_ws(content)
