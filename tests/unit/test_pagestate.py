@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from merchant_screen.tools.extract import extract_page
 from merchant_screen.tools.pages import ExtractedPage, FormInfo
-from merchant_screen.tools.pagestate import classify_content
+from merchant_screen.tools.pagestate import binary_garbage, classify_content
 
 URL = "https://shop.test/"
 
@@ -386,3 +388,29 @@ def test_classify_content_on_a_hand_built_page() -> None:
     state, reason = classify_content(page, "<html></html>")
     assert state == "login_wall"
     assert reason
+
+
+def test_random_bytes_served_as_html_are_binary_not_a_page() -> None:
+    body = random.Random(10).randbytes(200_000)
+    page = extract_page(body, "https://shop.test/", content_type="text/html")
+    assert page.state == "non_html"
+    assert page.state_reason.startswith("binary data, not HTML:")
+    assert page.text == "" and page.links == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        shop_page(),
+        "Ελληνικά προϊόντα κήπου. 日本の庭道具。 Садовые инструменты. أدوات الحديقة " * 50,
+        "icon \ue800 font \ue801 glyphs \ue802 in a menu " * 30,
+        "tabs\tand\r\nnewlines\x0c" * 40,
+    ],
+)
+def test_real_text_in_any_script_is_not_binary(text: str) -> None:
+    assert binary_garbage(text) is None
+
+
+def test_a_page_padded_with_control_characters_is_binary() -> None:
+    text = shop_page() + "\x01\x02\x1b\ufffd" * 5_000
+    assert (binary_garbage(text) or "").endswith("control or undecodable characters")

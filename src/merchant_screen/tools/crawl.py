@@ -19,15 +19,21 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from merchant_screen.errors import BlockedURLError, CrawlError, FetchError, ScreenError
+from merchant_screen.errors import (
+    BlockedURLError,
+    CrawlError,
+    FetchError,
+    InvalidURLError,
+    ScreenError,
+)
 from merchant_screen.settings import Settings
 from merchant_screen.tools.cache import JsonBlobCache
 from merchant_screen.tools.coverage import Coverage, PageSummary, summarise_coverage
-from merchant_screen.tools.extract import extract_page
 from merchant_screen.tools.fetch import Fetcher, FetchOptions, FetchResult, HostLimiter, is_html
 from merchant_screen.tools.guard import check_url
 from merchant_screen.tools.links import Candidate, classify_link, pick_next, platform_hints
 from merchant_screen.tools.pages import ExtractedPage, PageState
+from merchant_screen.tools.parsing import PageExtractor, default_extractor
 from merchant_screen.tools.robots import Robots, SiteComment, fetch_robots
 from merchant_screen.tools.sitemap import parse_sitemap
 from merchant_screen.tools.stylesheets import (
@@ -46,6 +52,7 @@ MAX_DEPTH = 3
 _SITEMAP_BYTES = 5_000_000
 _MAX_CHILD_SITEMAPS = 3
 _MAX_SKIPPED_LISTED = 200
+_SHOWN_URL = 200
 
 InterestFn = Callable[[str], float]
 BudgetName = Literal["pages", "bytes", "time"]
@@ -177,13 +184,19 @@ class SiteCrawler:
     """Crawl state for one merchant; ``run`` once, then ``fetch_more`` as the agent asks."""
 
     def __init__(
-        self, url: str, settings: Settings, fetcher: Fetcher, interest: InterestFn | None = None
+        self,
+        url: str,
+        settings: Settings,
+        fetcher: Fetcher,
+        interest: InterestFn | None = None,
+        extractor: PageExtractor | None = None,
     ) -> None:
         self.start_url = check_url(url)
         self.domain = registrable_domain(host_of(self.start_url))
         self._settings = settings
         self._fetcher = fetcher
         self._interest = interest or (lambda _text: 0.0)
+        self._extractor = extractor or default_extractor()
         self._robots = Robots("allow_all", reason="robots.txt not consulted")
         self._pages: list[CrawledPage] = []
         self._frontier: dict[str, Candidate] = {}
@@ -325,7 +338,7 @@ class SiteCrawler:
                 elif isinstance(outcome, BaseException):
                     raise outcome
                 else:
-                    self._accept(c, outcome)
+                    await self._accept(c, outcome)
         for c in self._frontier.values():
             self._skip(c.url, "budget")
 
@@ -349,11 +362,12 @@ class SiteCrawler:
             self._comments += [
                 SiteComment(url=url, source="sitemap", text=t) for t in sitemap.comments
             ]
-            urls.extend(u for u in sitemap.children if same_site(u, self.domain))
+            children = (self._usable(u) for u in sitemap.children)
+            urls.extend(u for u in children if u is not None and same_site(u, self.domain))
             for loc in sitemap.pages:
+                target = self._usable(loc)
                 with contextlib.suppress(ScreenError, ValueError):
-                    target = check_url(loc)
-                    if same_site(target, self.domain):
+                    if target is not None and same_site(target, self.domain):
                         self._sitemap_urls += 1
                         self._offer(
                             Candidate(
@@ -368,7 +382,7 @@ class SiteCrawler:
 
     async def _fetch_candidate(self, c: Candidate) -> CrawledPage:
         """Fetch one candidate and record it (used for the homepage and agent requests)."""
-        return self._accept(c, await self._download(c))
+        return await self._accept(c, await self._download(c))
 
     async def _download(self, c: Candidate) -> FetchResult | None:
         """The network part (safe to run concurrently); None when robots.txt forbids it."""
@@ -411,7 +425,7 @@ class SiteCrawler:
             self._bytes += len(sheet.body)
             self._stylesheets[url] = decode_stylesheet(sheet.body)
 
-    def _accept(self, c: Candidate, result: FetchResult | None) -> CrawledPage:
+    async def _accept(self, c: Candidate, result: FetchResult | None) -> CrawledPage:
         """Record a downloaded page: byte budget, extraction, de-duplication, new links.
         Runs in batch order, so a crawl of the same site is the same crawl every time."""
         if result is None:
@@ -434,11 +448,8 @@ class SiteCrawler:
         self._bytes += len(body)
         page = None
         if body and is_html(result.content_type) and not result.offsite:
-            page = extract_page(
-                body,
-                result.final_url,
-                content_type=result.content_type,
-                stylesheets=self._stylesheets,
+            page = await self._extractor.extract(
+                body, result.final_url, result.content_type, stylesheets=self._stylesheets
             )
         state, reason = _state_for(result, page)
         crawled = CrawledPage(
@@ -485,9 +496,9 @@ class SiteCrawler:
 
     def _offer_links(self, page: ExtractedPage, depth: int) -> None:
         for link in page.links:
+            target = self._usable(link.url)
             with contextlib.suppress(ScreenError, ValueError):
-                target = check_url(link.url)
-                if not same_site(target, self.domain):
+                if target is None or not same_site(target, self.domain):
                     continue
                 kind = classify_link(target, link.text)
                 self._offer(
@@ -539,6 +550,18 @@ class SiteCrawler:
                 error=message,
             )
         )
+
+    def _usable(self, url: str) -> str | None:
+        """``check_url`` of a URL the site gave us; an invalid one (an IDNA host no client
+        can send, a 64 KB link) is recorded as skipped with the reason, never raised; a
+        blocked one (a private address) is dropped, as an off-site link is."""
+        try:
+            return check_url(url)
+        except InvalidURLError as exc:
+            self._skip(url if len(url) <= _SHOWN_URL else url[:_SHOWN_URL] + "…", str(exc))
+        except (BlockedURLError, ValueError):
+            pass
+        return None
 
     def _skip(self, url: str, reason: str) -> None:
         self._skipped_count += 1

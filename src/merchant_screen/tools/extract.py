@@ -22,8 +22,9 @@ from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from merchant_screen.tools.decode import decode_html
 from merchant_screen.tools.hiding import CssHiding
+from merchant_screen.tools.nesting import MAX_DEPTH, flatten_nesting
 from merchant_screen.tools.pages import ExtractedPage, FormInfo, Link
-from merchant_screen.tools.pagestate import classify_content
+from merchant_screen.tools.pagestate import binary_garbage, classify_content
 from merchant_screen.tools.stylesheets import for_screen, stylesheet_url
 from merchant_screen.tools.text import collapse_ws, guess_language
 from merchant_screen.tools.walker import Anchor, Form, Walker
@@ -167,7 +168,12 @@ def extract_page(
     ``stylesheets`` holds the text of linked stylesheets by absolute URL (those the crawl
     fetched); the ones this page links are applied with its <style> blocks."""
     source = decode_html(html, content_type) if isinstance(html, bytes) else html
-    tree = _parse(source)
+    if garbage := binary_garbage(source):
+        return ExtractedPage(url=url, state="non_html", state_reason=garbage)
+    # lexbor is quadratic in the nesting depth: start tags deeper than MAX_DEPTH are
+    # dropped before parsing (their text is kept), as browsers stop nesting too.
+    flat = flatten_nesting(source, MAX_DEPTH)
+    tree = _parse(flat.html)
     if tree is None or tree.root is None:
         page = ExtractedPage(url=url)
     else:
@@ -197,4 +203,6 @@ def extract_page(
             script_bytes=walker.script_bytes,
         )
     state, reason = classify_content(page, source)
+    if flat.changed:
+        reason += f"; {flat.dropped} tags nested over {MAX_DEPTH} deep flattened"
     return page.model_copy(update={"state": state, "state_reason": reason})

@@ -15,7 +15,14 @@ from urllib.parse import urlsplit
 
 from merchant_screen.tools.pages import ExtractedPage, PageState
 
-__all__ = ["classify_content"]
+__all__ = ["binary_garbage", "classify_content"]
+
+# Characters no HTML author writes: C0/C1 controls other than whitespace, U+FFFD (what bytes
+# that do not decode become), lone surrogates, noncharacters. Icon fonts use a few private-use
+# characters, so those are not counted.
+_JUNK = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff\ud800-\udfff]")
+_JUNK_SHARE = 0.10
+_JUNK_MIN_CHARS = 32
 
 _BOT_TITLES = (
     "just a moment",
@@ -293,6 +300,19 @@ def _js_required(page: ExtractedPage, text: str, markup: str) -> str | None:
     if root := _APP_ROOT.search(markup):
         return f"little visible text and a script app root ({root.group()[:40]!r})"
     return None
+
+
+def binary_garbage(text: str) -> str | None:
+    """Why a decoded "HTML" body is binary data rather than a document, or None.
+
+    Random bytes served as text/html decode to about 56% control and replacement
+    characters; real pages, whatever their language, to almost none."""
+    if len(text) < _JUNK_MIN_CHARS:
+        return None
+    junk = len(_JUNK.findall(text))
+    if junk < _JUNK_SHARE * len(text):
+        return None
+    return f"binary data, not HTML: {junk / len(text):.0%} control or undecodable characters"
 
 
 def classify_content(page: ExtractedPage, html: str) -> tuple[PageState, str]:
