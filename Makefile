@@ -59,6 +59,7 @@ test: lint typecheck unit gates smoke-eval
 bench: install
 	$(BIN)/python benchmarks/crawl.py
 	$(BIN)/python benchmarks/worker.py
+	$(BIN)/python benchmarks/hostile.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
