@@ -51,8 +51,13 @@ async def test_catalogue_under_display_none_goes_to_review_with_the_passage_show
     assert drugs[0].reason == "display_none"
     assert drugs[0].tier == "prohibited"
     assert HIDDEN_QUOTE in drugs[0].text
+    # one weak word, but offered at a price in hidden text: a hidden offer
+    fakes = [h for h in verdict.signals.hidden_policy_text if h.category == "counterfeit_goods"]
+    assert [(h.url, h.reason, h.terms) for h in fakes] == [
+        (f"{THORNFIELD}tools", "hidden_attribute", ["replica"])
+    ]
     assert any(
-        "hidden from visitors on 1 page(s)" in r and "unlicensed_pharmacy" in r
+        "hidden from visitors on 2 page(s)" in r and "unlicensed_pharmacy" in r
         for r in verdict.reasons
     )
 

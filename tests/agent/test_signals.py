@@ -138,6 +138,19 @@ def test_single_ordinary_words_in_hidden_menus_do_not_count() -> None:
     assert max(POLICY.thresholds.candidate_min_score, HIDDEN_MIN_SCORE) == HIDDEN_MIN_SCORE
 
 
+def test_one_weak_word_offered_at_a_price_in_hidden_text_counts() -> None:
+    offer = HiddenText(
+        reason="offscreen",
+        text="Factory drop\nReplica trainers with the original brand logos, £79.00 a pair.",
+    )
+    found = hidden_policy_passages(LEXICON, POLICY, [garden("/", offer)])
+    assert [(h.category, h.reason, h.terms) for h in found] == [
+        ("counterfeit_goods", "offscreen", ["replica"])
+    ]
+    unpriced = HiddenText(reason="offscreen", text="Replica trainers with the original logos")
+    assert hidden_policy_passages(LEXICON, POLICY, [garden("/", unpriced)]) == []
+
+
 def test_comments_are_shown_to_nobody_and_do_not_count() -> None:
     comment = HiddenText(reason="html_comment", text=CATALOGUE)
     assert hidden_policy_passages(LEXICON, POLICY, [garden("/", comment)]) == []

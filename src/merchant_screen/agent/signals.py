@@ -16,6 +16,7 @@ from merchant_screen.policy.lexicon import (
 )
 from merchant_screen.policy.model import Policy
 from merchant_screen.scoring.evidence import Candidate, SiteEvidence
+from merchant_screen.tools.coverage import PRICE
 from merchant_screen.tools.pages import ExtractedPage
 from merchant_screen.tools.text import collapse_ws
 from merchant_screen.verdict import Declared, Finding, HiddenPassage, SuspiciousText
@@ -24,11 +25,13 @@ __all__ = ["declared_mismatch", "hidden_policy_passages", "hidden_samples", "sel
 
 PASSAGES_PER_CATEGORY = 3
 HIDDEN_EXCERPT_CHARS = 300
-# Hidden text escalates from this lexicon score (or the policy's candidate score if higher).
-# On the 165 real allowed pages of real-dev, hidden menus and pop-ups held single ordinary
-# words ("nude" and "champagne" as colours, "indica", a product named "Feuerwerk", an APR)
-# scoring 0.5-1.5; a hidden catalogue holds several terms or one specific term ("kratom",
-# 2.0). It is also the score at which an unresolved candidate lowers an agent-mode "allowed".
+# Hidden text escalates from this lexicon score (or the policy's candidate score if higher),
+# or from the candidate score when a hidden passage offers it at a price (the scorer's offer
+# cue). On the 165 real allowed pages of real-dev, hidden menus and pop-ups held single
+# ordinary words ("nude" and "champagne" as colours, "indica", a product named "Feuerwerk",
+# an APR) scoring 0.5-1.5, none beside a price; a hidden catalogue holds several terms, one
+# specific term ("kratom", 2.0) or prices. 2.0 is also the score at which an unresolved
+# candidate lowers an agent-mode "allowed".
 HIDDEN_MIN_SCORE = 2.0
 # Hidden runs that are not prose hidden from a visitor: markup shown to nobody (comments) or
 # only without / by scripts (noscript, template). Any other reason hides text from a person.
@@ -72,16 +75,19 @@ def hidden_policy_passages(
 ) -> list[HiddenPassage]:
     """Hidden text that reads as a policy category.
 
-    The lexicon reads every hidden run (comments excepted) as it reads visible text; a
-    category whose score over the site's hidden text reaches ``min_score`` (default: the
-    policy's candidate score or ``HIDDEN_MIN_SCORE``, whichever is higher) is reported with
-    its best hidden passages, at most three, categories by descending score. A hidden line
-    that also stands in the visible text of a crawled page (a mobile copy of the menu) hides
-    nothing and is left out; the same hidden run on several pages counts once. Nothing here
-    is evidence: it can only send a verdict to review.
+    The lexicon reads every hidden run (comments excepted) as it reads visible text. A
+    category counts when its score over the site's hidden text reaches ``min_score``
+    (default: ``HIDDEN_MIN_SCORE`` or the policy's candidate score, whichever is higher), or
+    reaches the candidate score with a price in one of its hidden passages (a hidden offer).
+    It is reported with its best hidden passages (offers first), at most three, categories
+    by descending score. A hidden line that also stands in the visible text of a crawled
+    page (a mobile copy of the menu) hides nothing and is left out; the same hidden run on
+    several pages counts once. Nothing here is evidence: it can only send a verdict to
+    review.
     """
+    floor = policy.thresholds.candidate_min_score
     if min_score is None:
-        min_score = max(policy.thresholds.candidate_min_score, HIDDEN_MIN_SCORE)
+        min_score = max(floor, HIDDEN_MIN_SCORE)
     pages = list(pages)
     shown = {_key(line) for page in pages for line in page.text.split("\n")}
     seen: set[str] = set()
@@ -102,10 +108,14 @@ def hidden_policy_passages(
             found += [(page.url, hidden.reason, p) for p in passages_for(run_hits, text)]
     out: list[HiddenPassage] = []
     for category, score in score_categories(hits).items():
-        if score < min_score:
+        mine = sorted(
+            (f for f in found if f[2].category == category),
+            key=lambda f: (PRICE.search(f[2].text) is None, -f[2].score),
+        )
+        offered = bool(mine) and PRICE.search(mine[0][2].text) is not None
+        if score < min_score and not (offered and score >= floor):
             continue
         tier = policy.category(category).tier
-        mine = sorted((f for f in found if f[2].category == category), key=lambda f: -f[2].score)
         out += [
             HiddenPassage(
                 url=url,
