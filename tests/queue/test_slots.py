@@ -243,3 +243,36 @@ def test_the_heartbeat_reports_a_lost_slot_once_and_stops_beating() -> None:
 
     seen = run_heartbeat(lost)
     assert seen.events == ["tick", "tick", "fenced"] and len(calls) == 3
+
+
+def test_two_workers_starting_at_once_take_different_slots(db_url: str) -> None:
+    """The first slot is inserted by another process between our read and our insert: the
+    claim moves on to the next slot instead of failing (seen on PostgreSQL in CI)."""
+    engine = connect(db_url)
+    prepare_database(db_url, engine)
+    other = connect(db_url)
+    raced = []
+
+    def insert_first(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if not raced and statement.lstrip().upper().startswith("INSERT INTO MS_WORKERS"):
+            raced.append(True)
+            if engine.dialect.name == "sqlite":
+                # SQLite writers are serialised: the rival's row is already there when our
+                # transaction takes its lock, so make the rival's insert precede our read.
+                return
+            claim_executor(other, concurrency=1, liveness=FAST, host="h", pid=2)
+
+    if engine.dialect.name == "sqlite":
+        claim_executor(other, concurrency=1, liveness=FAST, host="h", pid=2)
+    sa.event.listen(engine, "before_cursor_execute", insert_first)
+    try:
+        mine = claim(engine, pid=1)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", insert_first)
+        other.dispose()
+    assert raced
+    assert mine.executor_id == "h-1"
+    with transaction(engine, readonly=True) as conn:
+        owners = dict(conn.execute(sa.select(workers.c.executor_id, workers.c.pid)).all())
+    engine.dispose()
+    assert owners == {"h-0": 2, "h-1": 1}

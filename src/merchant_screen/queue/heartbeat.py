@@ -153,24 +153,35 @@ def claim_executor(
             "taken_by": None,
             "taken_at": None,
         }
-        with transaction(engine) as conn:
-            row = conn.execute(
-                sa.select(workers, (now - workers.c.heartbeat_at).label("age")).where(
-                    workers.c.executor_id == executor_id
-                )
-            ).first()
-            if row is None:
-                conn.execute(sa.insert(workers).values(executor_id=executor_id, token=1, **values))
-                return Slot(executor_id, 1)
-            if _adoptable(row, host, float(row.age), liveness, alive):
-                token = int(row.token) + 1
-                claimed = conn.execute(
-                    sa.update(workers)
-                    .where(workers.c.executor_id == executor_id, workers.c.token == row.token)
-                    .values(token=token, **values)
-                )
-                if claimed.rowcount == 1:
-                    return Slot(executor_id, token)
+        try:
+            with transaction(engine) as conn:
+                row = conn.execute(
+                    sa.select(workers, (now - workers.c.heartbeat_at).label("age")).where(
+                        workers.c.executor_id == executor_id
+                    )
+                ).first()
+                if row is None:
+                    conn.execute(
+                        sa.insert(workers).values(executor_id=executor_id, token=1, **values)
+                    )
+                    return Slot(executor_id, 1)
+                if _adoptable(row, host, float(row.age), liveness, alive):
+                    token = int(row.token) + 1
+                    claimed = conn.execute(
+                        sa.update(workers)
+                        .where(workers.c.executor_id == executor_id, workers.c.token == row.token)
+                        .values(token=token, **values)
+                    )
+                    if claimed.rowcount == 1:
+                        return Slot(executor_id, token)
+        except sa.exc.IntegrityError:
+            # Another process inserted this slot between our read and our insert (two
+            # workers starting at once): it is theirs; try the next one.
+            if explicit:
+                raise ConfigError(
+                    f"worker id {explicit!r} was just claimed by another worker"
+                ) from None
+            continue
         if explicit:
             raise ConfigError(
                 f"worker id {explicit!r} is in use by pid {row.pid} on {row.host} "
