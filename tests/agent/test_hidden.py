@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 
 from merchant_screen.api import Screener
+from merchant_screen.evaluation.dataset import Dataset
 from merchant_screen.evaluation.fixture_server import FixtureServer
+from merchant_screen.evaluation.strategies import open_strategy
 from merchant_screen.llm.fake import ScriptedLLM
 from merchant_screen.llm.select import fake_model
 from merchant_screen.settings import Settings
@@ -122,3 +124,15 @@ def test_check_report_shows_the_hidden_passages_as_hidden(
     assert "[hidden]" in section and "Buy oxycodone 30mg" in section
     assert THORNFIELD in section
     assert "Findings" not in out  # shown as hidden text, never as a finding
+
+
+async def test_the_keywords_baseline_reviews_the_hidden_catalogue_too(
+    settings: Settings, crawl_dataset: Dataset
+) -> None:
+    """The baseline calls the pipeline's hidden-text rule, not a copy without it."""
+    case = next(c for c in crawl_dataset.cases if c.id == "thornfield-garden")
+    async with open_strategy("keywords", settings) as strategy:
+        screened = await strategy.screen(case)
+    verdict = screened.verdict
+    assert (verdict.decision, verdict.action) == ("allowed", "review")
+    assert "unlicensed_pharmacy" in {h.category for h in verdict.signals.hidden_policy_text}

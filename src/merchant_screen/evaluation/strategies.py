@@ -25,7 +25,12 @@ from merchant_screen.agent.evidence import Claim, PageIndex, verify_claims
 from merchant_screen.agent.injection import find_injections
 from merchant_screen.agent.injection_model import bundled_detector
 from merchant_screen.agent.prompts import prompts_version
-from merchant_screen.agent.signals import declared_mismatch, hidden_samples, select_candidates
+from merchant_screen.agent.signals import (
+    declared_mismatch,
+    hidden_policy_passages,
+    hidden_samples,
+    select_candidates,
+)
 from merchant_screen.api import Screener
 from merchant_screen.evaluation.assemble import (
     Outcome,
@@ -186,6 +191,7 @@ def keyword_outcome(screener: Screener, crawl: CrawlResult, declared: Declared |
         injection=injections[:10],
         hidden_text=bool(hidden),
         hidden_text_samples=hidden[:5],
+        hidden_policy_text=hidden_policy_passages(lexicon, policy, all_pages),
         offsite_sales=crawl.coverage.payment_domains,
         declared_mismatch=bool(mismatch),
         declared_mismatch_reason=mismatch,
