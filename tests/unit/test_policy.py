@@ -9,7 +9,14 @@ import pytest
 import yaml
 
 from merchant_screen.errors import ConfigError, PolicyError
-from merchant_screen.policy.loader import load_policy, parse_policy
+from merchant_screen.policy import loader
+from merchant_screen.policy.loader import (
+    MAX_POLICY_BYTES,
+    MAX_POLICY_DEPTH,
+    MAX_POLICY_NODES,
+    load_policy,
+    parse_policy,
+)
 from merchant_screen.policy.model import Category, LexiconTerm, Policy, Thresholds
 
 PROHIBITED = [
@@ -329,3 +336,58 @@ def test_many_problems_are_capped(tmp_path: Path) -> None:
     data["categories"] = [{"id": f"c{i}", "tier": "nope"} for i in range(40)]
     message = error_for(tmp_path, yaml.safe_dump(data))
     assert re.search(r"; and \d+ more$", message)
+
+
+# --- size, aliases and nesting: refused before anything heavy is built --------------------------
+
+
+def test_default_policy_is_far_under_the_size_cap() -> None:
+    default = Path(loader.__file__).with_name("default.yaml")
+    assert default.stat().st_size * 10 < MAX_POLICY_BYTES
+
+
+def test_an_oversized_policy_file_is_refused_unparsed(tmp_path: Path) -> None:
+    # A valid policy padded past the cap with a comment: refused on its size alone.
+    padding = "# " + "x" * 998 + "\n"
+    text = MINIMAL + padding * (MAX_POLICY_BYTES // len(padding) + 1)
+    message = error_for(tmp_path, text)
+    assert message == (
+        f"policy {tmp_path / 'my.yaml'} is too large: "
+        f"{len(text) / 1e6:.1f} MB (at most {MAX_POLICY_BYTES / 1e6:.0f} MB)"
+    )
+    with pytest.raises(PolicyError, match="is too large"):
+        parse_policy(text.encode(), source="bytes")
+
+
+def test_an_alias_bomb_is_refused_before_it_is_built(tmp_path: Path) -> None:
+    # Nine levels of ten aliases each: 10**9 strings once expanded, 1 KB on disk.
+    lines = ["x0: &a0 [" + ", ".join(["lol"] * 10) + "]"]
+    lines += [f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    text = "\n".join(lines) + "\n" + minimal_with(required_evidence="PLACEHOLDER")
+    text = text.replace("PLACEHOLDER", "*a8")
+    message = error_for(tmp_path, text)
+    assert message.endswith(f"its aliases expand to more than {MAX_POLICY_NODES:,} YAML nodes")
+
+
+def test_a_self_referencing_alias_is_refused(tmp_path: Path) -> None:
+    message = error_for(tmp_path, MINIMAL + "extra: &loop [a, *loop]\n")
+    assert "an alias refers to the node that contains it" in message
+
+
+@pytest.mark.parametrize("depth", [MAX_POLICY_DEPTH + 1, 100_000])
+def test_deep_nesting_is_one_line(tmp_path: Path, depth: int) -> None:
+    message = error_for(tmp_path, MINIMAL + "extra: " + "[" * depth + "]" * depth + "\n")
+    prefix = f"policy {tmp_path / 'my.yaml'} "
+    assert message.startswith(prefix)
+    assert "nest" in message.removeprefix(prefix)  # "nested more than", "nesting depth"
+
+
+def test_aliases_within_the_caps_still_work(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "required_evidence: [a wager offered on the merchant's pages]",
+        "required_evidence: &wager [a wager offered on the merchant's pages]",
+    ).replace("required_evidence: [an animal offered for sale]", "required_evidence: *wager")
+    policy = load_policy(write(tmp_path, text))
+    assert list(policy.categories[1].required_evidence) == [
+        "a wager offered on the merchant's pages"
+    ]
