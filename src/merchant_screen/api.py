@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import os
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, Literal
+
+from pydantic import ValidationError
 
 from merchant_screen.agent.calibration import Calibrator, load_calibrator
 from merchant_screen.agent.graph import build_graph
@@ -24,6 +27,7 @@ from merchant_screen.agent.injection_model import bundled_detector
 from merchant_screen.agent.prompts import prompts_version
 from merchant_screen.agent.state import Asked, Mode, RunContext, ScreenState
 from merchant_screen.agent.trace import Budget, Trace
+from merchant_screen.errors import ConfigError, InputError, InvalidURLError
 from merchant_screen.llm.port import LLMClient
 from merchant_screen.llm.pricing import cost_usd, load_prices
 from merchant_screen.llm.select import build_llm
@@ -32,6 +36,7 @@ from merchant_screen.policy.loader import load_policy
 from merchant_screen.policy.model import Policy
 from merchant_screen.scoring.model import Scorer, load_scorer
 from merchant_screen.settings import Settings
+from merchant_screen.storage import check_storage, os_reason
 from merchant_screen.tools.crawl import CrawlResult, open_fetcher
 from merchant_screen.tools.fetch import Fetcher
 from merchant_screen.tools.guard import check_url
@@ -67,12 +72,48 @@ def answer_probability(asked: list[Asked]) -> Literal["logprobs", "stated", "mix
     return "logprobs" if "logprobs" in sources else "stated"
 
 
-def _declared(value: Declared | dict[str, str] | str | None) -> Declared | None:
+def _checked_url(url: object) -> str:
+    """The caller's URL, refused with ``InvalidURLError`` unless it is a string."""
+    if not isinstance(url, str):
+        raise InvalidURLError(f"the URL must be a string, got {type(url).__name__}")
+    return url
+
+
+def _declared(value: object) -> Declared | None:
+    """What the merchant declared: a ``Declared``, a mapping of its fields or a description."""
     if value is None or isinstance(value, Declared):
         return value
     if isinstance(value, str):
         return Declared(description=value) if value.strip() else None
-    return Declared(**value)
+    if isinstance(value, Mapping):
+        try:
+            return Declared.model_validate(dict(value))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'declared'}: {e['msg']}"
+                for e in exc.errors()
+            )
+            raise InputError(f"invalid declared business: {problems}") from None
+    raise InputError(
+        "declared must be a string, a mapping with name/description or a Declared, "
+        f"got {type(value).__name__}"
+    )
+
+
+def _trace_path(value: object) -> Path | None:
+    if value is None or isinstance(value, Path):
+        return value
+    if isinstance(value, str | os.PathLike):
+        return Path(value)
+    raise ConfigError(f"trace_path must be a path, got {type(value).__name__}")
+
+
+def _settings(value: object) -> Settings:
+    if value is None:
+        return Settings.from_env()
+    if isinstance(value, Settings):
+        return value
+    raise ConfigError(f"settings must be a merchant_screen.Settings, got {type(value).__name__}")
 
 
 class Screener:
@@ -85,7 +126,7 @@ class Screener:
         llm: LLMClient | None = None,
         policy: Policy | None = None,
     ) -> None:
-        self.settings = settings or Settings.from_env()
+        self.settings = _settings(settings)
         self.policy = policy or load_policy(self.settings.policy)
         self.lexicon: Lexicon = compile_lexicon(self.policy)
         self._llm = llm
@@ -108,6 +149,7 @@ class Screener:
         return self._llm
 
     async def __aenter__(self) -> Screener:
+        check_storage(self.settings)  # an unwritable directory fails now, not after the crawl
         self._fetcher = await self._stack.enter_async_context(open_fetcher(self.settings))
         return self
 
@@ -138,13 +180,16 @@ class Screener:
         verdict is built; the evaluation uses it to measure crawl recall."""
         if self._fetcher is None:
             raise RuntimeError("use 'async with Screener(...)' before screening")
-        check_url(url)  # refuse bad or blocked input before anything is reported or started
+        # Refuse bad or blocked input before anything is reported or started.
+        check_url(_checked_url(url))
+        declared_business = _declared(declared)
+        trace_file = _trace_path(trace_path)
         run_id = run_id or uuid.uuid4().hex
         started = time.monotonic()
         screened_at = datetime.now(UTC).isoformat(timespec="seconds")
         llm = self.llm
         s = self.settings
-        trace = Trace(run_id, trace_path, on_event)
+        trace = Trace(run_id, trace_file, on_event)
         budget = Budget(
             max_llm_calls=s.max_llm_calls, max_tokens=s.max_tokens, max_tool_calls=s.max_tool_calls
         )
@@ -158,7 +203,7 @@ class Screener:
             budget=budget,
             mode=self.mode(),
             protocol=llm.tool_protocol,
-            declared=_declared(declared),
+            declared=declared_business,
             calibrator=self.calibrator,
             scorer=self.scorer,
         )
@@ -184,12 +229,36 @@ class Screener:
                 action=verdict.action,
                 confidence=verdict.confidence,
             )
-            return verdict
         except Exception as exc:
             trace.emit("screen", "error", error=f"{type(exc).__name__}: {exc}")
             raise
         finally:
             trace.close()
+        if trace.write_error:  # the verdict stands; it says its trace is short
+            verdict.reasons.append(trace.write_error)
+            trace.emit("screen", "warning", message=trace.write_error)
+        return verdict
+
+    def _keep_snapshots(
+        self, crawl: CrawlResult, cited: set[str]
+    ) -> tuple[dict[str, str], list[str]]:
+        """Store the cited pages: ``{url: snapshot path}`` and a problem per page that could
+        not be stored (reported on the verdict, never fatal: the verdict is not lost)."""
+        kept: dict[str, str] = {}
+        problems: list[str] = []
+        for page in crawl.pages:
+            if page.url not in cited or not page.body or page.url in kept:
+                continue
+            try:
+                _, path = self.snapshots.put(page.body)
+            except OSError as exc:
+                problems.append(
+                    f"snapshot of cited page {page.url} not saved in "
+                    f"{self.snapshots.directory}: {os_reason(exc)}"
+                )
+                continue
+            kept[page.url] = str(path)
+        return kept, problems
 
     def _verdict(
         self, state: dict[str, Any], ctx: RunContext, run_id: str, screened_at: str, started: float
@@ -197,12 +266,11 @@ class Screener:
         crawl: CrawlResult = state["crawl"]
         findings = state.get("findings") or []
         cited = {e.url for f in findings for e in f.evidence}
+        snapshots, unsaved = self._keep_snapshots(crawl, cited)
+        for problem in unsaved:
+            ctx.trace.emit("screen", "warning", message=problem)
         pages = []
         for page in crawl.pages:
-            snapshot = None
-            if page.url in cited and page.body:
-                _, path = self.snapshots.put(page.body)
-                snapshot = str(path)
             pages.append(
                 CrawlPageRecord(
                     url=page.url,
@@ -213,7 +281,7 @@ class Screener:
                     sha256=page.sha256,
                     title=page.title,
                     kind=page.kind,
-                    snapshot=snapshot,
+                    snapshot=snapshots.get(page.url),
                 )
             )
         b = ctx.budget
@@ -226,7 +294,7 @@ class Screener:
             output_tokens=b.output_tokens,
         )
         home = crawl.ok_pages()[0].page if crawl.ok_pages() else None
-        reasons = list(state.get("reasons") or []) + ctx.notes
+        reasons = list(state.get("reasons") or []) + ctx.notes + unsaved
         if cost is None:
             reasons.append(f"no price known for model '{ctx.llm.model_id}'; cost_usd is 0")
         return Verdict(
@@ -299,10 +367,14 @@ async def screen_async(
     screener: Screener | None = None,
     trace_path: Path | None = None,
 ) -> Verdict:
-    """Screen one merchant URL and return its Verdict."""
+    """Screen one merchant URL and return its Verdict. Bad arguments raise ``InputError``
+    (the URL, ``declared``) or ``ConfigError`` (``settings``, ``trace_path``) before any work."""
+    check_url(_checked_url(url))
+    _declared(declared)
+    _trace_path(trace_path)
     if screener is not None:
         return await screener.screen(url, declared=declared, trace_path=trace_path)
-    async with Screener(settings) as own:
+    async with Screener(_settings(settings)) as own:
         return await own.screen(url, declared=declared, trace_path=trace_path)
 
 

@@ -11,7 +11,7 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -31,6 +31,7 @@ from merchant_screen.cli_options import (
     build_settings,
 )
 from merchant_screen.errors import BlockedURLError, ScreenError
+from merchant_screen.storage import check_storage, os_reason, writing_stdout
 
 __all__ = ["app", "main"]
 
@@ -41,12 +42,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stderr = Console(stderr=True, highlight=False)
+# emoji=False: merchant text such as ":gun:" is shown as written, never as an emoji.
+stderr = Console(stderr=True, highlight=False, emoji=False)
 
 
 def _stdout() -> Console:
     """Readable output; when piped, wide enough that URLs are not folded."""
-    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    return Console(highlight=False, emoji=False, width=None if sys.stdout.isatty() else 160)
 
 
 def run_async(coro: Any) -> Any:
@@ -74,11 +76,13 @@ def crawl(
         no_cache=no_cache,
         verbose=verbose or None,
     )
+    check_storage(settings, snapshots=False)
     result = run_async(crawl_site(url, settings))
-    if json_out:
-        sys.stdout.write(json.dumps(crawl_json(result), indent=2, ensure_ascii=False) + "\n")
-    else:
-        print_crawl(_stdout(), result)
+    with writing_stdout():
+        if json_out:
+            sys.stdout.write(json.dumps(crawl_json(result), indent=2, ensure_ascii=False) + "\n")
+        else:
+            print_crawl(_stdout(), result)
     if result.homepage_error:
         stderr.print(f"error: {result.homepage_error}", markup=False)
         raise typer.Exit(4)
@@ -122,20 +126,25 @@ def check(
         verbose=verbose or None,
     )
 
+    progress = progress_printer(stderr, verbose=verbose)
+
+    def on_event(event: dict[str, Any]) -> None:
+        progress(event)
+        if event.get("event") == "warning":  # e.g. a snapshot not saved: the verdict stands
+            stderr.print(f"warning: {event['message']}", markup=False, soft_wrap=True)
+
     async def run() -> Any:
         async with Screener(settings) as screener:
             return await screener.screen(
-                url,
-                declared=declared,
-                trace_path=trace,
-                on_event=progress_printer(stderr, verbose=verbose),
+                url, declared=declared, trace_path=trace, on_event=on_event
             )
 
     verdict = run_async(run())
-    if json_out:
-        sys.stdout.write(verdict.model_dump_json(indent=2) + "\n")
-    else:
-        print_verdict(_stdout(), verdict)
+    with writing_stdout():
+        if json_out:
+            sys.stdout.write(verdict.model_dump_json(indent=2) + "\n")
+        else:
+            print_verdict(_stdout(), verdict)
 
 
 @app.command()
@@ -208,13 +217,27 @@ def main(argv: list[str] | None = None) -> None:
         else:
             stderr.print(f"error: {exc.format_message()}", markup=False)
         sys.exit(exc.exit_code)
+    except OSError as exc:
+        if verbose:
+            stderr.print_exception()
+        if exc.filename is None:  # not about a local file: a bug, reported as one
+            _internal_error(exc)
+        # A file or directory the operator must fix (permissions, a full or read-only disk).
+        stderr.print(
+            f"error: cannot use {exc.filename}: {os_reason(exc)}", markup=False, soft_wrap=True
+        )
+        sys.exit(2)
     except Exception as exc:
         if verbose:
             stderr.print_exception()
-        stderr.print(
-            f"error: internal error: {type(exc).__name__}: {exc}", markup=False, soft_wrap=True
-        )
-        sys.exit(1)
+        _internal_error(exc)
+
+
+def _internal_error(exc: BaseException) -> NoReturn:
+    stderr.print(
+        f"error: internal error: {type(exc).__name__}: {exc}", markup=False, soft_wrap=True
+    )
+    sys.exit(1)
 
 
 if __name__ == "__main__":

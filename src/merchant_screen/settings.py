@@ -11,11 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from merchant_screen.errors import ConfigError
 
@@ -26,6 +27,7 @@ DEFAULT_USER_AGENT = (
     "merchant-screen/0.1 (merchant risk screening; respects robots.txt; "
     "+https://github.com/merchant-screen/merchant-screen)"
 )
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Fields that never enter the settings fingerprint (secrets, local paths, output switches).
 _NOT_FINGERPRINTED = frozenset(
     {"api_key", "cache_dir", "data_dir", "snapshot_dir", "verbose", "db", "worker_concurrency"}
@@ -41,7 +43,8 @@ def default_data_dir() -> Path:
 class Settings(BaseModel):
     """Everything that changes how a merchant is screened. Immutable; use ``replace``."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # allow_inf_nan=False: "inf" or "nan" in a timeout, delay or TTL is a typo, not a setting.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     # --- fetching -----------------------------------------------------------------------
     user_agent: str = Field(DEFAULT_USER_AGENT, min_length=1)
@@ -104,6 +107,26 @@ class Settings(BaseModel):
     worker_concurrency: int = Field(4, ge=1, le=256, description="jobs a batch worker runs at once")
     # --- output -------------------------------------------------------------------------
     verbose: bool = False
+
+    @field_validator("user_agent", "api_key", "model")
+    @classmethod
+    def _no_control_chars(cls, value: str | None) -> str | None:
+        """Sent in HTTP headers or request bodies: a CR/LF would split a header."""
+        if value is not None and _CONTROL.search(value):
+            raise ValueError("must not contain line breaks or control characters")
+        return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if _CONTROL.search(value) or any(c.isspace() for c in value):
+            raise ValueError("must not contain spaces, line breaks or control characters")
+        scheme, sep, rest = value.partition("://")
+        if not sep or scheme.lower() not in ("http", "https") or not rest.split("/", 1)[0]:
+            raise ValueError(f"must be an http:// or https:// URL, got {value[:80]!r}")
+        return value
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -169,5 +192,5 @@ def _one_line(exc: ValidationError, *, from_env: set[str]) -> str:
     for err in exc.errors():
         name = str(err["loc"][0]) if err["loc"] else "settings"
         where = f"{ENV_PREFIX}{name.upper()}" if name in from_env else name.replace("_", "-")
-        problems.append(f"{where}: {err['msg']}")
+        problems.append(f"{where}: {str(err['msg']).removeprefix('Value error, ')}")
     return "invalid setting: " + "; ".join(problems)

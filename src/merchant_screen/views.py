@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from merchant_screen.tools.crawl import CrawlResult
@@ -120,7 +121,7 @@ def progress_printer(console: Console, *, verbose: bool) -> Any:
         elif kind == "reask":
             line = f"re-asking the model about {event['failures']} unverified quote(s)"
         if line:
-            console.print(f"[dim]{line}[/]", highlight=False)
+            console.print(f"[dim]{escape(line)}[/]", highlight=False)  # the URL is input
 
     return show
 
@@ -143,7 +144,7 @@ def print_verdict(console: Console, v: Any) -> None:
     """The analyst's report: decision first, then why, then the proof."""
     d_style = _DECISION_STYLE.get(v.decision, "bold")
     a_style = _ACTION_STYLE.get(v.action, "")
-    console.print(f"[bold]{v.url}[/]  ({v.domain})")
+    console.print(f"[bold]{escape(v.url)}[/]  ({escape(v.domain)})")
     console.print(
         f"decision: [{d_style}]{v.decision.upper()}[/]   action: [{a_style}]{v.action}[/]"
         f"   confidence: {v.confidence:.2f}"

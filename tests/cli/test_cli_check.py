@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from merchant_screen.evaluation.fixture_server import FixtureServer
 from tests.cli.test_cli_crawl import run
 
 FIELDS = {
@@ -28,15 +27,6 @@ FIELDS = {
     "screened_at",
     "timings",
 }
-
-
-@pytest.fixture
-def routed(crawl_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("MERCHANT_SCREEN_CONNECT_TO", " ".join(crawl_server.connect_to()))
-    monkeypatch.setenv("MERCHANT_SCREEN_CA_BUNDLE", str(crawl_server.ca_pem))
-    monkeypatch.setenv("MERCHANT_SCREEN_HOST_DELAY", "0")
-    monkeypatch.setenv("MERCHANT_SCREEN_DATA_DIR", str(tmp_path / "data"))
-    return tmp_path
 
 
 def test_check_json_contract(routed: Path, capsys: pytest.CaptureFixture[str]) -> None:

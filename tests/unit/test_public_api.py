@@ -1,6 +1,11 @@
+import re
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 import merchant_screen
+from merchant_screen.errors import ConfigError, InputError, InvalidURLError
 from merchant_screen.settings import ENV_PREFIX, Settings
 
 ROOT = Path(__file__).parents[2]
@@ -42,3 +47,53 @@ def test_from_env_is_the_only_reader(monkeypatch) -> None:  # type: ignore[no-un
     assert "sk-test" not in repr(settings)
     assert settings.fingerprint() == Settings.from_env().fingerprint()
     assert settings.fingerprint() != settings.replace(max_pages=8).fingerprint()
+
+
+# --- wrong arguments are the caller's to fix: InputError / ConfigError, never a raw error -------
+
+BAD_CALLS = [
+    ({"url": None}, InputError, "the URL must be a string, got NoneType"),
+    ({"url": b"https://shop.test/"}, InputError, "the URL must be a string, got bytes"),
+    ({"url": 123}, InputError, "the URL must be a string, got int"),
+    ({"url": Path("shop.test")}, InputError, "the URL must be a string, got PosixPath"),
+    ({"declared": 123}, InputError, "declared must be a string, a mapping"),
+    ({"declared": ["garden tools"]}, InputError, "got list"),
+    ({"declared": {"nmae": "x"}}, InputError, "invalid declared business: nmae: Extra inputs"),
+    ({"declared": {"name": 5}}, InputError, "invalid declared business: name: Input should be"),
+    ({"settings": "x"}, ConfigError, "settings must be a merchant_screen.Settings, got str"),
+    ({"settings": {"max_pages": 3}}, ConfigError, "got dict"),
+    ({"trace_path": 5}, ConfigError, "trace_path must be a path, got int"),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), BAD_CALLS)
+def test_screen_refuses_bad_arguments_with_a_screen_error(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    call = {"url": "https://shop.test/", **kwargs}
+    url = call.pop("url")
+    with pytest.raises(error, match=re.escape(message)) as caught:
+        merchant_screen.screen(url, **call)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), BAD_CALLS)
+async def test_screen_async_refuses_bad_arguments_with_a_screen_error(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    call = {"url": "https://shop.test/", **kwargs}
+    url = call.pop("url")
+    with pytest.raises(error, match=re.escape(message)):
+        await merchant_screen.screen_async(url, **call)
+
+
+async def test_screener_refuses_bad_settings_and_bad_urls(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="got str"):
+        merchant_screen.Screener("x")  # type: ignore[arg-type]
+    settings = Settings(data_dir=tmp_path, cache=False, llm_cache=False, model="fake")
+    async with merchant_screen.Screener(settings) as screener:
+        for url in (None, b"https://shop.test/", 7):
+            with pytest.raises(InvalidURLError):
+                await screener.screen(url)  # type: ignore[arg-type]
+        with pytest.raises(InputError, match="declared must be"):
+            await screener.screen("https://shop.test/", declared=3.5)  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable
@@ -9,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from merchant_screen.errors import ConfigError
 from merchant_screen.llm.port import LLMResponse
+from merchant_screen.storage import os_reason
 
 __all__ = ["Budget", "Trace"]
 
@@ -28,9 +31,14 @@ class Trace:
         self.events: list[dict[str, Any]] = []
         self._start = time.monotonic()
         self._file: IO[str] | None = None
+        self.path = path
+        self.write_error: str | None = None
         if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = path.open("a", encoding="utf-8")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._file = path.open("a", encoding="utf-8")
+            except OSError as exc:
+                raise ConfigError(f"cannot write the trace file {path}: {os_reason(exc)}") from None
 
     def emit(self, node: str, event: str, **data: Any) -> None:
         record = {
@@ -44,12 +52,26 @@ class Trace:
         if self._on_event is not None:
             self._on_event(record)
         if self._file is not None:
-            self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-            self._file.flush()
+            try:
+                self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+                self._file.flush()
+            except OSError as exc:
+                # The run goes on: events stay in memory and the verdict says the file is short.
+                self.write_error = f"trace file {self.path} is incomplete: {os_reason(exc)}"
+                self._close_quietly()
+
+    def _close_quietly(self) -> None:
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
+            self._file = None
 
     def close(self) -> None:
         if self._file is not None:
-            self._file.close()
+            try:
+                self._file.close()
+            except OSError as exc:
+                self.write_error = f"trace file {self.path} is incomplete: {os_reason(exc)}"
             self._file = None
 
 

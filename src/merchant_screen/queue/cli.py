@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +33,9 @@ from merchant_screen.cli_options import (
     Verbose,
     build_settings,
 )
+from merchant_screen.errors import ConfigError
+from merchant_screen.settings import Settings
+from merchant_screen.storage import check_storage, writable_dir, writing_stdout
 
 __all__ = ["batch_app", "worker_command"]
 
@@ -40,7 +45,7 @@ batch_app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stderr = Console(stderr=True, highlight=False)
+stderr = Console(stderr=True, highlight=False, emoji=False)
 
 Db = Annotated[
     str | None,
@@ -54,7 +59,22 @@ BatchName = Annotated[str | None, typer.Option("--batch", help="Only this batch.
 
 
 def _print(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    with writing_stdout():
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _writable_db(settings: Settings) -> Settings:
+    """Refuse, with the path, a SQLite queue database that cannot be created or written
+    (commands that only read it say there is no database yet instead)."""
+    from merchant_screen.queue.store import is_sqlite, resolve_db_url, sqlite_path
+
+    url = resolve_db_url(settings)
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        writable_dir(path.parent, "queue database directory")
+        if path.exists() and not (path.is_file() and os.access(path, os.R_OK | os.W_OK)):
+            raise ConfigError(f"cannot write the queue database {path}: not a writable file")
+    return settings
 
 
 @batch_app.command("submit")
@@ -76,7 +96,7 @@ def submit_command(
     """Queue every row of FILE; invalid rows are recorded at once as failed jobs."""
     from merchant_screen.queue.jobs import submit_file
 
-    summary = submit_file(file, batch=batch, settings=build_settings(db=db))
+    summary = submit_file(file, batch=batch, settings=_writable_db(build_settings(db=db)))
     if json_out:
         _print(json.dumps(summary.as_dict(), ensure_ascii=False))
         return
@@ -132,10 +152,12 @@ def results_command(
         raise InputError("--full needs --format jsonl (a verdict does not fit a CSV cell)")
     rows = read_results(batch=batch, settings=build_settings(db=db), full=full)
     if kind == "csv":
-        sys.stdout.write(csv_text(rows))
+        with writing_stdout():
+            sys.stdout.write(csv_text(rows))
     else:
-        for line in jsonl_lines(rows):
-            _print(line)
+        with writing_stdout():
+            for line in jsonl_lines(rows):
+                sys.stdout.write(line + "\n")
 
 
 @batch_app.command("retry-failed")
@@ -143,7 +165,7 @@ def retry_failed_command(batch: BatchName = None, db: Db = None) -> None:
     """Queue failed and dead jobs again (invalid rows cannot be retried)."""
     from merchant_screen.queue.jobs import retry_failed
 
-    summary = retry_failed(batch=batch, settings=build_settings(db=db))
+    summary = retry_failed(batch=batch, settings=_writable_db(build_settings(db=db)))
     note = f" ({summary.skipped_invalid} invalid rows skipped)" if summary.skipped_invalid else ""
     _print(f"requeued {summary.requeued} jobs{note}")
 
@@ -228,7 +250,6 @@ def worker_command(
 ) -> None:
     """Run queued jobs until stopped (SIGTERM/SIGINT: finish or release in-flight jobs,
     exit 0), or with --drain until every job has finished."""
-    from merchant_screen.errors import ConfigError
     from merchant_screen.queue.heartbeat import Liveness
     from merchant_screen.queue.outcome import RetryPolicy
     from merchant_screen.queue.worker import WorkerOptions, run_worker
@@ -251,6 +272,17 @@ def worker_command(
         no_cache=no_cache,
         verbose=verbose or None,
     )
+    seconds = {
+        "--grace": grace,
+        "--retry-backoff": retry_backoff,
+        "--job-timeout": job_timeout,
+        "--poll-interval": poll_interval,
+        "--heartbeat-interval": heartbeat_interval,
+        "--dead-after": dead_after,
+    }
+    for flag, value in seconds.items():
+        if not math.isfinite(value):
+            raise ConfigError(f"{flag} must be a finite number of seconds, not {value}")
     try:
         options = WorkerOptions(
             drain=drain,
@@ -265,6 +297,9 @@ def worker_command(
         )
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    _writable_db(settings)
+    check_storage(settings)
+    writable_dir(trace_dir or settings.data_dir / "traces", "trace directory")
     report = run_worker(settings, options=options)
     stderr.print(
         f"worker {report.executor_id} stopped ({report.reason}) after {report.seconds:.1f}s; "

@@ -3,6 +3,7 @@ edits the site: ``<dir>/<sha256[:2]>/<sha256>.html`` written once, never overwri
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -18,15 +19,21 @@ class SnapshotStore:
         return self.directory / sha256[:2] / f"{sha256}.html"
 
     def put(self, body: bytes) -> tuple[str, Path]:
-        """Store ``body``; returns its sha256 and path (existing copies are kept as they are)."""
+        """Store ``body``; returns its sha256 and path (existing copies are kept as they are).
+        Raises ``OSError`` when it cannot be written; the caller decides what that means."""
         digest = hashlib.sha256(body).hexdigest()
         path = self.path_for(digest)
         if path.exists():
             return digest, path
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(body)
-        os.replace(tmp, path)
+        try:
+            tmp.write_bytes(body)
+            os.replace(tmp, path)
+        except OSError:
+            with contextlib.suppress(OSError):  # no half-written copy left (e.g. disk full)
+                tmp.unlink()
+            raise
         return digest, path
 
     def get(self, sha256: str) -> bytes | None:
