@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
 
 from merchant_screen.errors import InputError
-from merchant_screen.queue.intake import check_batch_name, plan_jobs, read_rows
+from merchant_screen.queue.intake import UnreadableRow, check_batch_name, plan_jobs, read_rows
 
 
 def write(tmp_path: Path, name: str, text: str | bytes) -> Path:
@@ -87,15 +88,10 @@ def test_invalid_rows_keep_their_reason_and_duplicates_are_reported() -> None:
         ("empty.csv", "", "empty file"),
         ("blank.jsonl", "\n\n", "empty file"),
         ("header.csv", "merchant,website\nm1,https://a.test\n", "must name url and merchant_id"),
-        (
-            "bad.jsonl",
-            '{"url": "https://a.test", "merchant_id": "a"}\n{"url": \n',
-            ":2: invalid JSON",
-        ),
         ("list.jsonl", '["https://a.test", "a"]\n', ":1: not a JSON object"),
+        ("garbage.jsonl", '{"url": \n[1]\n', ":1: invalid JSON"),
         ("latin1.csv", b"url,merchant_id\nhttps://caf\xe9.test,a\n", "not UTF-8"),
-        ("quote.csv", 'url,merchant_id\n"https://a.test"x,a\n', ":2: malformed CSV"),
-        ("open.csv", 'url,merchant_id\n"https://a.test,a\n', "malformed CSV"),
+        ("badheader.csv", '"url"x,merchant_id\nhttps://a.test,a\n', ":1: malformed CSV"),
     ],
 )
 def test_unusable_files_raise_one_line(
@@ -114,3 +110,68 @@ def test_batch_names() -> None:
     for bad in ("", "a\nb", "x" * 201):
         with pytest.raises(InputError):
             check_batch_name(bad)
+
+
+# --- one unreadable line fails as a row; the rest of the batch goes on ------------------------
+
+
+def test_a_bad_jsonl_line_is_a_failed_row_not_a_failed_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "b.jsonl",
+        '{"url": "https://a.test", "merchant_id": "a"}\n'
+        '{"url": \n'
+        '["https://b.test", "b"]\n'
+        '{"url": "https://c.test", "merchant_id": "c"}\n',
+    )
+    plan = plan_jobs(read_rows(path))
+    assert [(j.merchant_id, j.line) for j in plan.valid] == [("a", 1), ("c", 4)]
+    assert [(r.merchant_id, r.url, r.line, r.reason) for r in plan.invalid] == [
+        ("(line 2)", None, 2, "invalid JSON: Expecting value (column 9)"),
+        ("(line 3)", None, 3, "not a JSON object (a list)"),
+    ]
+    assert plan.rows == 4
+
+
+def test_malformed_csv_records_are_failed_rows_not_a_failed_file(tmp_path: Path) -> None:
+    huge = "y" * (csv.field_size_limit() + 1)
+    path = write(
+        tmp_path,
+        "b.csv",
+        "url,merchant_id,declared_description\n"
+        "https://a.test,a,\n"
+        '"https://b.test"x,b,\n'
+        f"https://c.test,c,{huge}\n"
+        "https://d.test,d,\n"
+        '"https://e.test,e,\n'
+        "https://f.test,f,\n",
+    )
+    plan = plan_jobs(read_rows(path))
+    assert [(j.merchant_id, j.line) for j in plan.valid] == [("a", 2), ("d", 5)]
+    reasons = {r.line: r.reason for r in plan.invalid}
+    assert reasons == {
+        3: "malformed CSV: ',' expected after '\"'",
+        4: f"malformed CSV: field larger than field limit ({csv.field_size_limit()})",
+        6: "malformed CSV: unexpected end of data",  # an unclosed quote takes the rest
+    }
+    assert all(r.merchant_id == f"(line {r.line})" for r in plan.invalid)
+
+
+def test_an_unreadable_row_reads_as_an_empty_mapping() -> None:
+    row = UnreadableRow("invalid JSON: x")
+    assert dict(row) == {} and row.get("url") is None and "url" not in row
+    assert plan_jobs([(7, row)]).invalid[0].reason == "invalid JSON: x"
+
+
+def test_a_json_number_too_large_for_a_float_is_not_an_id(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "b.jsonl",
+        '{"url": "https://a.test", "merchant_id": 1.5e400}\n'
+        '{"url": "https://b.test", "merchant_id": 12}\n',
+    )
+    plan = plan_jobs(read_rows(path))
+    assert [j.merchant_id for j in plan.valid] == ["12"]
+    assert [(r.merchant_id, r.reason) for r in plan.invalid] == [
+        ("(line 1)", "merchant_id must be a string, not the number inf")
+    ]

@@ -33,6 +33,7 @@ from merchant_screen.settings import Settings
 __all__ = [
     "RESULT_COLUMNS",
     "Snapshot",
+    "csv_cell",
     "csv_text",
     "jsonl_lines",
     "read_results",
@@ -155,8 +156,23 @@ def jsonl_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
         yield json.dumps(row, ensure_ascii=False)
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A value safe to open in a spreadsheet: text that starts like a formula (``=``, ``+``,
+    ``-``, ``@``, tab, carriage return) gets a leading ``'`` (OWASP "CSV injection");
+    numbers are written as they are."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_text(rows: Iterable[dict[str, Any]]) -> str:
-    """CSV with ``categories`` joined by ";" and one ``timings_<name>`` column per timing."""
+    """CSV with ``categories`` joined by ";" and one ``timings_<name>`` column per timing.
+    Every text cell goes through ``csv_cell``: the merchant writes some of them."""
     columns = [c for c in RESULT_COLUMNS if c != "timings"]
     header = columns[: columns.index("run_id")] + [f"timings_{k}" for k in TIMING_KEYS]
     header += columns[columns.index("run_id") :]
@@ -167,5 +183,5 @@ def csv_text(rows: Iterable[dict[str, Any]]) -> str:
         flat = {**row, "categories": ";".join(row.get("categories") or [])}
         timings = row.get("timings") or {}
         flat.update({f"timings_{k}": timings.get(k, "") for k in TIMING_KEYS})
-        writer.writerow(["" if flat.get(name) is None else flat[name] for name in header])
+        writer.writerow([csv_cell(flat.get(name)) for name in header])
     return buffer.getvalue()
