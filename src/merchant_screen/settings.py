@@ -116,6 +116,13 @@ class Settings(BaseModel):
             raise ValueError("must not contain line breaks or control characters")
         return value
 
+    @field_validator("model")
+    @classmethod
+    def _named_model(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("is empty: name a model, or leave it unset for the embedded one")
+        return value
+
     @field_validator("base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:

@@ -192,6 +192,12 @@ def test_a_trace_that_cannot_be_written_keeps_the_verdict(
             "URL, got 'file:///x/v1'",
         ),
         (
+            {},
+            ["--model", ""],  # not a silent fall-back to the 1.1 GB embedded model
+            "error: invalid setting: model: is empty: name a model, or leave it unset for the "
+            "embedded one",
+        ),
+        (
             {"MERCHANT_SCREEN_API_KEY": "sk-1\nX-Injected: 1"},
             ["--model", "some-model", "--base-url", "http://127.0.0.1:9/v1"],
             "error: invalid setting: MERCHANT_SCREEN_API_KEY: must not contain line breaks or "
