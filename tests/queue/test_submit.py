@@ -209,3 +209,33 @@ def test_a_job_whose_attempt_ended_without_a_result_is_reconciled_as_dead(db_url
     assert list(rows) == ["a"]
     assert (rows["a"]["status"], rows["a"]["attempts"]) == ("dead", 1)
     assert rows["a"]["error"].startswith("attempt ended as CANCELLED")
+
+
+@pytest.mark.parametrize(
+    ("reason", "code", "message"),
+    [
+        ("drained", 0, None),
+        ("signal", 0, None),
+        ("fenced", 1, "error: another worker declared this one dead and took over its jobs"),
+        ("unhealthy", 1, "error: the heartbeat kept failing"),
+    ],
+)
+def test_worker_exit_code_tells_a_supervisor_whether_to_restart(
+    reason: str,
+    code: int,
+    message: str | None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from merchant_screen.queue import worker
+
+    monkeypatch.setenv("MERCHANT_SCREEN_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(
+        worker, "run_worker", lambda *a, **k: worker.WorkerReport("h-0", reason=reason)
+    )
+    db = f"sqlite:///{tmp_path / 'queue.sqlite'}"
+    got, _, err = run(["worker", "--drain", "--model", "fake", "--db", db], capsys)
+    assert got == code
+    last = err.strip().splitlines()[-1]
+    assert last.startswith(message) if message else last.startswith("worker h-0 stopped")

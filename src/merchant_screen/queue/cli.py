@@ -57,6 +57,12 @@ Db = Annotated[
 ]
 BatchName = Annotated[str | None, typer.Option("--batch", help="Only this batch.")]
 
+# Stops a supervisor should see as failures (exit 1) so that it restarts the worker.
+_WORKER_FAILURES = {
+    "fenced": "another worker declared this one dead and took over its jobs",
+    "unhealthy": "the heartbeat kept failing (queue database unreachable?); stopped taking work",
+}
+
 
 def _print(text: str) -> None:
     with writing_stdout():
@@ -305,9 +311,9 @@ def worker_command(
         f"worker {report.executor_id} stopped ({report.reason}) after {report.seconds:.1f}s; "
         f"{report.released} in-flight jobs put back on the queue",
         markup=False,
+        soft_wrap=True,
     )
-    if report.reason == "fenced":
-        stderr.print(
-            "error: another worker declared this one dead and took over its jobs", markup=False
-        )
+    failure = _WORKER_FAILURES.get(report.reason)
+    if failure:
+        stderr.print(f"error: {failure}", markup=False, soft_wrap=True)
         raise typer.Exit(1)
