@@ -133,6 +133,11 @@ class Signals(_Model):
         description="hidden passages the policy lexicon reads as a category: at least "
         "review, never evidence",
     )
+    hidden_offers: list[SuspiciousText] = Field(
+        default_factory=list,
+        description="hidden text with a price and a buy button that no crawled page shows: "
+        "a hidden catalogue, whatever it sells; at least review, never evidence",
+    )
     declared_mismatch: bool = False
     declared_mismatch_reason: str = ""
     offsite_sales: list[str] = Field(default_factory=list)

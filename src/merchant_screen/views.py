@@ -196,6 +196,11 @@ def print_verdict(console: Console, v: Any) -> None:
             console.print(f"  ! {flag}", markup=False)
     if s.hidden_policy_text:
         _print_hidden_policy(console, s.hidden_policy_text)
+    if s.hidden_offers:
+        console.print("\n[bold]Hidden offers[/] (a price and a buy button no visitor sees)")
+        for h in s.hidden_offers:
+            console.print(f"    [hidden by {h.reason}] “{h.text}”", markup=False)
+            console.print(f"      — {h.url}", style="dim", markup=False)
     if v.rejected_evidence:
         console.print(f"\n[bold]Rejected evidence[/] ({len(v.rejected_evidence)}, not used)")
         for r in v.rejected_evidence[:5]:

@@ -9,7 +9,7 @@ from merchant_screen.agent.decide import (
 )
 from merchant_screen.policy.model import Thresholds
 from merchant_screen.tools.coverage import EVIDENCE_KINDS, Coverage
-from merchant_screen.verdict import Evidence, Finding, HiddenPassage, Signals
+from merchant_screen.verdict import Evidence, Finding, HiddenPassage, Signals, SuspiciousText
 
 EV = [Evidence(url="https://a.test/p", quote="a quote that proves it", verified=True)]
 
@@ -79,6 +79,9 @@ HIDDEN = HiddenPassage(
     terms=["oxycodone"],
     text="Buy oxycodone 30mg without prescription",
 )
+OFFER = SuspiciousText(
+    url="https://a.test/", text="Display shells, from $39.00. Add to cart", where="hidden"
+)
 
 
 @pytest.mark.parametrize(
@@ -105,6 +108,7 @@ def test_action_from_thresholds(decision: str, confidence: float, action: str) -
         Signals(partial=True, partial_reason="budget"),
         Signals(declared_mismatch=True, declared_mismatch_reason="x"),
         Signals(hidden_policy_text=[HIDDEN]),
+        Signals(hidden_offers=[OFFER]),
     ],
 )
 def test_escalations_push_approve_to_review_only(signals: Signals) -> None:
@@ -139,4 +143,15 @@ def test_hidden_policy_text_is_named_in_the_reasons_and_never_rejects_on_its_own
     ]
     for decision in ("allowed", "unknown", "restricted"):
         assert choose_action(decision, 0.99, T, signals)[0] == "review"  # type: ignore[arg-type]
+    assert choose_action("prohibited", 0.5, T, signals)[0] == "review"  # not raised to reject
+
+
+def test_a_hidden_offer_is_named_in_the_reasons_and_only_reviews() -> None:
+    signals = Signals(hidden_offers=[OFFER])
+    action, reasons = choose_action("allowed", 0.99, T, signals)
+    assert action == "review"
+    assert reasons == [
+        "an offer (a price and a buy button) is hidden from visitors on 1 page(s) and shown "
+        "on none: a person must look at what the site hides"
+    ]
     assert choose_action("prohibited", 0.5, T, signals)[0] == "review"  # not raised to reject

@@ -1,6 +1,7 @@
 from merchant_screen.agent.signals import (
     HIDDEN_MIN_SCORE,
     declared_mismatch,
+    hidden_offers,
     hidden_policy_passages,
     hidden_samples,
     select_candidates,
@@ -170,3 +171,40 @@ def test_the_same_hidden_block_on_every_page_is_reported_once() -> None:
     found = hidden_policy_passages(LEXICON, POLICY, pages)
     drugs = [h for h in found if h.category == "unlicensed_pharmacy"]
     assert [h.url for h in drugs] == ["https://garden.test/"]
+
+
+FIREWORKS = (
+    "Loud range\n1.3G display shells, M-80 salutes and 500-gram finale cakes, from $39.00."
+    "\nAdd to cart"
+)
+
+
+def test_a_hidden_offer_counts_whatever_its_words() -> None:
+    """A price and a buy button in hidden text that no page shows: a hidden catalogue even
+    when the lexicon has no word for what it sells."""
+    pages = [garden("/"), garden("/party", HiddenText(reason="offscreen", text=FIREWORKS))]
+    assert hidden_policy_passages(LEXICON, POLICY, pages) == []  # no lexicon word in it
+    (offer,) = hidden_offers(pages)
+    assert (offer.url, offer.reason, offer.where) == (
+        "https://garden.test/party",
+        "offscreen",
+        "hidden",
+    )
+    assert offer.text.startswith("Loud range 1.3G display shells") and "\n" not in offer.text
+    german = HiddenText(reason="display_none", text="Böller-Set, 29,90 €\nIn den Warenkorb")
+    assert hidden_offers([garden("/", german)])
+
+
+def test_hidden_chrome_and_shown_offers_are_not_hidden_offers() -> None:
+    shown = ExtractedPage(url="https://garden.test/party", text=f"Home\n{FIREWORKS}")
+    quick_view = garden("/", HiddenText(reason="display_none", text=FIREWORKS))
+    assert hidden_offers([shown, quick_view]) == []  # a quick-view copy of a listed product
+    chrome = (
+        HiddenText(reason="display_none", text="Your basket is empty\nSubtotal $0.00"),
+        HiddenText(reason="display_none", text="Add to cart"),  # a button template, no price
+        HiddenText(reason="html_comment", text=FIREWORKS),  # shown to nobody
+        HiddenText(reason="template", text=FIREWORKS),  # a script's template
+    )
+    assert hidden_offers([garden("/", *chrome)]) == []
+    same = HiddenText(reason="offscreen", text=FIREWORKS)
+    assert len(hidden_offers([garden(p, same) for p in ("/", "/a", "/b")])) == 1

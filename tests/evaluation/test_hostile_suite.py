@@ -184,7 +184,10 @@ def test_crash_links_and_bombs_are_served(hostile: Dataset) -> None:
 def test_baselines_gate_the_targets(strategy: str) -> None:
     baseline = json.loads((BASELINES / f"{strategy}-hostile.json").read_text())
     assert baseline["dataset"] == "hostile" and baseline["cases"] == len(load_dataset(HOSTILE))
-    assert baseline["ceilings"]["evasion_approvals"] == 0
+    # the product approves no hostile site; the lexicon baseline is allowed its one recall
+    # miss, named in the baseline's note (b-velvet-room)
+    assert baseline["ceilings"]["evasion_approvals"] == (1 if strategy == "keywords" else 0)
+    assert strategy == "fake" or "b-velvet-room" in baseline["measured"]["note"]
     assert baseline["strategy"] == ("keywords" if strategy == "keywords" else "agent")
     assert baseline["model"] == ("none" if strategy == "keywords" else "fake")
     script = (ROOT / "scripts" / "eval-gates.sh").read_text()

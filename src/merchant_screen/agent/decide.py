@@ -75,6 +75,12 @@ def escalations(signals: Signals) -> list[str]:
             f"text hidden from visitors on {pages} page(s) reads as {categories}; "
             "hidden text never proves a finding, so a person must look"
         )
+    if signals.hidden_offers:
+        pages = len({h.url for h in signals.hidden_offers})
+        out.append(
+            f"an offer (a price and a buy button) is hidden from visitors on {pages} page(s) "
+            "and shown on none: a person must look at what the site hides"
+        )
     if signals.offsite_sales:
         out.append(f"sells or takes payment on another domain: {', '.join(signals.offsite_sales)}")
     if signals.unsupported_language:

@@ -25,6 +25,7 @@ from merchant_screen.agent.prompts import render, spotlight
 from merchant_screen.agent.schemas import AssessmentOut, NextAction, with_category_enum
 from merchant_screen.agent.signals import (
     declared_mismatch,
+    hidden_offers,
     hidden_policy_passages,
     hidden_samples,
     select_candidates,
@@ -486,6 +487,9 @@ def decide_verdict(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
             "declared_mismatch": bool(mismatch),
             "declared_mismatch_reason": mismatch,
             "hidden_policy_text": hidden_policy,
+            "hidden_offers": hidden_offers(
+                p.page for p in crawl_result.pages if p.page is not None
+            ),
         }
     )
     ctx.trace.emit(

@@ -16,12 +16,18 @@ from merchant_screen.policy.lexicon import (
 )
 from merchant_screen.policy.model import Policy
 from merchant_screen.scoring.evidence import Candidate, SiteEvidence
-from merchant_screen.tools.coverage import PRICE
+from merchant_screen.tools.coverage import BUY_CUE, PRICE
 from merchant_screen.tools.pages import ExtractedPage
 from merchant_screen.tools.text import collapse_ws
 from merchant_screen.verdict import Declared, Finding, HiddenPassage, SuspiciousText
 
-__all__ = ["declared_mismatch", "hidden_policy_passages", "hidden_samples", "select_candidates"]
+__all__ = [
+    "declared_mismatch",
+    "hidden_offers",
+    "hidden_policy_passages",
+    "hidden_samples",
+    "select_candidates",
+]
 
 PASSAGES_PER_CATEGORY = 3
 HIDDEN_EXCERPT_CHARS = 300
@@ -127,6 +133,40 @@ def hidden_policy_passages(
             )
             for url, reason, passage in mine[:PASSAGES_PER_CATEGORY]
         ]
+    return out
+
+
+def hidden_offers(pages: Iterable[ExtractedPage], limit: int = 3) -> list[SuspiciousText]:
+    """Hidden runs that sell something no crawled page shows: a price and a buy button
+    (the lexicon's languages) in text hidden from visitors, after dropping the lines that
+    also stand in visible text (a quick-view copy of a listed product hides nothing).
+
+    A hidden catalogue is a hidden catalogue whatever the lexicon makes of its words: the
+    merchant chose to sell it where visitors (and our quotes) cannot see it. On the dev
+    data, one of 165 real allowed pages holds one (a "similar products" carousel); no
+    synthetic dev site does. Like hidden policy text, it can only send a verdict to review.
+    """
+    pages = list(pages)
+    shown = {_key(line) for page in pages for line in page.text.split("\n")}
+    seen: set[str] = set()
+    out: list[SuspiciousText] = []
+    for page in pages:
+        for hidden in page.hidden:
+            if hidden.reason in _NOT_HIDDEN_PROSE:
+                continue
+            lines = [line for line in hidden.text.split("\n") if _key(line) not in shown]
+            text = collapse_ws(" ".join(lines))
+            key = text.casefold()
+            if key in seen or not (PRICE.search(text) and BUY_CUE.search(text)):
+                continue
+            seen.add(key)
+            out.append(
+                SuspiciousText(
+                    url=page.url, text=_excerpt(text), where="hidden", reason=hidden.reason
+                )
+            )
+            if len(out) >= limit:
+                return out
     return out
 
 

@@ -27,6 +27,7 @@ from merchant_screen.agent.injection_model import bundled_detector
 from merchant_screen.agent.prompts import prompts_version
 from merchant_screen.agent.signals import (
     declared_mismatch,
+    hidden_offers,
     hidden_policy_passages,
     hidden_samples,
     select_candidates,
@@ -192,6 +193,7 @@ def keyword_outcome(screener: Screener, crawl: CrawlResult, declared: Declared |
         hidden_text=bool(hidden),
         hidden_text_samples=hidden[:5],
         hidden_policy_text=hidden_policy_passages(lexicon, policy, all_pages),
+        hidden_offers=hidden_offers(all_pages),
         offsite_sales=crawl.coverage.payment_domains,
         declared_mismatch=bool(mismatch),
         declared_mismatch_reason=mismatch,

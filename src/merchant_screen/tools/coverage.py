@@ -15,6 +15,7 @@ from merchant_screen.tools.pages import ExtractedPage, PageState
 from merchant_screen.tools.urls import registrable_domain
 
 __all__ = [
+    "BUY_CUE",
     "EVIDENCE_KINDS",
     "PRICE",
     "Coverage",
@@ -55,6 +56,15 @@ MIN_TEXT_CHARS = 600
 
 PRICE = re.compile(
     r"(?:[$€£¥]\s?\d{1,6}(?:[.,]\d{2})?|\d{1,6}[.,]\d{2}\s?(?:€|eur|usd|gbp|chf|\$))", re.I
+)
+# A button or line that sells what is beside it, in the languages the lexicon covers. Used
+# for hidden offers; page coverage keeps its own (English) cart cue, which the scorer's
+# features were fitted with.
+BUY_CUE = re.compile(
+    r"add to (?:cart|bag|basket)|buy now|order now|in den warenkorb|jetzt kaufen"
+    r"|ajouter au panier|acheter maintenant|añadir al carrito|comprar ahora"
+    r"|aggiungi al carrello|acquista ora|in winkelwagen|nu kopen",
+    re.I,
 )
 _TITLE_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("terms", re.compile(r"\b(terms|conditions|terms of (service|use|sale)|legal)\b", re.I)),
