@@ -133,6 +133,11 @@ class Signals(_Model):
         description="hidden passages the policy lexicon reads as a category: at least "
         "review, never evidence",
     )
+    unresolved_prohibited: dict[str, float] = Field(
+        default_factory=dict,
+        description="agent mode: prohibited categories the policy lexicon scores strongly "
+        "(at least 2) that the model left without a verified finding; at least review",
+    )
     hidden_offers: list[SuspiciousText] = Field(
         default_factory=list,
         description="hidden text with a price and a buy button that no crawled page shows: "

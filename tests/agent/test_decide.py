@@ -6,7 +6,9 @@ from merchant_screen.agent.decide import (
     decide,
     finding_confidence,
     overall_confidence,
+    unresolved_prohibited,
 )
+from merchant_screen.policy.loader import load_policy
 from merchant_screen.policy.model import Thresholds
 from merchant_screen.tools.coverage import EVIDENCE_KINDS, Coverage
 from merchant_screen.verdict import Evidence, Finding, HiddenPassage, Signals, SuspiciousText
@@ -155,3 +157,25 @@ def test_a_hidden_offer_is_named_in_the_reasons_and_only_reviews() -> None:
         "on none: a person must look at what the site hides"
     ]
     assert choose_action("prohibited", 0.5, T, signals)[0] == "review"  # not raised to reject
+
+
+def test_unresolved_prohibited_candidates_are_strong_prohibited_ones_without_a_finding() -> None:
+    policy = load_policy(None)
+    scores = {"weapons": 6.25, "alcohol": 5.0, "gambling": 1.5, "unlicensed_pharmacy": 3.0}
+    pharmacy = Finding(
+        category="unlicensed_pharmacy",
+        tier="prohibited",
+        name="x",
+        confidence=0.9,
+        rationale="r",
+        evidence=[Evidence(url="https://a.test/", quote="q", verified=True)],
+    )
+    # restricted (alcohol), weak (gambling) and found (pharmacy) candidates are not unresolved
+    assert unresolved_prohibited(scores, [pharmacy], policy) == {"weapons": 6.25}
+    signals = Signals(unresolved_prohibited={"weapons": 6.25})
+    action, reasons = choose_action("allowed", 0.99, T, signals)
+    assert action == "review"
+    assert reasons == [
+        "the model found no verified evidence for weapons (6.2) though the policy lexicon "
+        "scores it strongly: a person must look"
+    ]

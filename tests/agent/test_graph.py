@@ -385,3 +385,20 @@ async def test_exclusion_sentences_cannot_get_an_approval_from_the_fake_model(
     assert asked and all("/shop/" in u for u in asked)  # the listings were asked about
     assert verdict.signals.candidate_categories["weapons"] >= 2
     assert verdict.action != "approve"
+
+
+@pytest.mark.parametrize("url", [url for url, _, _ in EVASIONS])
+async def test_a_model_talked_out_of_a_strong_prohibited_candidate_cannot_approve(
+    settings: Settings, url: str
+) -> None:
+    """Agent mode: the model answers "nothing here" (as a fooled remote model would) while
+    the lexicon scores weapons strongly. Its silence is not a calibrated "no": review."""
+    llm = ScriptedLLM(
+        [answer(summary="Outdoor clothing and camping gear.")] * 3, model_id="scripted"
+    )
+    verdict = await run(settings, llm, url)
+    assert_contract(verdict)
+    assert (verdict.decision, verdict.findings) == ("allowed", [])
+    assert verdict.signals.unresolved_prohibited["weapons"] >= 2
+    assert verdict.action == "review"
+    assert any("no verified evidence for weapons" in r for r in verdict.reasons)

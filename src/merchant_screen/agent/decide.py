@@ -3,7 +3,8 @@
 The model judged facts; here code applies the policy: decision = worst tier among findings;
 ``unknown`` when the site cannot be assessed or what the merchant sells was never seen;
 action from decision + confidence + the policy's thresholds. Escalation signals (injection
-attempt, hidden text that reads as a policy category, selling on another domain, an
+attempt, hidden text that reads as a policy category, a hidden offer, in agent mode a strong
+prohibited candidate the model left unresolved, selling on another domain, an
 unsupported language, a partial run, a declared business that does not match) can only push
 towards review, never away from it: they never make a finding, so never a reject on their own.
 """
@@ -11,10 +12,10 @@ towards review, never away from it: they never make a finding, so never a reject
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from merchant_screen.policy.model import Thresholds
+from merchant_screen.policy.model import Policy, Thresholds
 from merchant_screen.tools.coverage import Coverage
 from merchant_screen.verdict import Action, CategoryScore, Decision, Finding, Signals
 
@@ -25,9 +26,14 @@ __all__ = [
     "decide",
     "finding_confidence",
     "overall_confidence",
+    "unresolved_prohibited",
 ]
 
 _TIER_RANK = {"prohibited": 2, "restricted": 1}
+# A lexicon score from which a candidate the model left unresolved counts against "allowed"
+# (several terms, or one specific term such as "kratom"): the value agent-mode confidence
+# already used for unresolved candidates, and the hidden-text floor.
+UNRESOLVED_MIN_SCORE = 2.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,23 @@ def decide(findings: Sequence[Finding], coverage: Coverage) -> Outcome:
     return Outcome("allowed", ("no policy category was shown by verified evidence",))
 
 
+def unresolved_prohibited(
+    candidate_scores: Mapping[str, float], findings: Sequence[Finding], policy: Policy
+) -> dict[str, float]:
+    """Prohibited categories the lexicon scores at least ``UNRESOLVED_MIN_SCORE`` that no
+    verified finding covers. In agent mode the model's silence is not a calibrated "no" (a
+    merchant may have talked it out of one), so these send an ``allowed`` to review; in
+    evidence mode the scorer's calibrated probabilities decide instead."""
+    found = {f.category for f in findings}
+    return {
+        category: round(score, 2)
+        for category, score in candidate_scores.items()
+        if score >= UNRESOLVED_MIN_SCORE
+        and category not in found
+        and policy.category(category).tier == "prohibited"
+    }
+
+
 def escalations(signals: Signals) -> list[str]:
     out = []
     if signals.injection_attempt:
@@ -74,6 +97,12 @@ def escalations(signals: Signals) -> list[str]:
         out.append(
             f"text hidden from visitors on {pages} page(s) reads as {categories}; "
             "hidden text never proves a finding, so a person must look"
+        )
+    if signals.unresolved_prohibited:
+        named = ", ".join(f"{c} ({s:.1f})" for c, s in signals.unresolved_prohibited.items())
+        out.append(
+            f"the model found no verified evidence for {named} though the policy lexicon "
+            "scores it strongly: a person must look"
         )
     if signals.hidden_offers:
         pages = len({h.url for h in signals.hidden_offers})
@@ -168,7 +197,7 @@ def overall_confidence(
         if scores is not None:
             value *= none_apply["prohibited"] * none_apply["restricted"]
         else:
-            unresolved = sum(1 for s in candidate_scores.values() if s >= 2.0)
+            unresolved = sum(1 for s in candidate_scores.values() if s >= UNRESOLVED_MIN_SCORE)
             value -= 0.08 * min(unresolved, 4)
     if partial:
         value -= 0.15

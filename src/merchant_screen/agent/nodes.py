@@ -17,6 +17,7 @@ from merchant_screen.agent.decide import (
     decide,
     finding_confidence,
     overall_confidence,
+    unresolved_prohibited,
 )
 from merchant_screen.agent.evidence import Claim as QuoteClaim
 from merchant_screen.agent.evidence import PageIndex, evidence_by_category, verify_claims
@@ -486,6 +487,11 @@ def decide_verdict(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
             "partial_reason": partial,
             "declared_mismatch": bool(mismatch),
             "declared_mismatch_reason": mismatch,
+            "unresolved_prohibited": (
+                unresolved_prohibited(signals.candidate_categories, findings, ctx.policy)
+                if ctx.mode == "agent"
+                else {}
+            ),
             "hidden_policy_text": hidden_policy,
             "hidden_offers": hidden_offers(
                 p.page for p in crawl_result.pages if p.page is not None
