@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from merchant_screen.tools.pages import HiddenReason
+
 __all__ = [
     "Effect",
     "HiddenReason",
@@ -40,19 +42,6 @@ __all__ = [
     "soft_of",
 ]
 
-HiddenReason = Literal[
-    "display_none",
-    "visibility_hidden",
-    "hidden_attribute",
-    "zero_size",
-    "offscreen",
-    "same_colour",
-    "transparent",
-    "clipped",
-    "html_comment",
-    "noscript",
-    "template",
-]
 # The property group a hiding declaration works through; a rule that sets the same group
 # to a value that does not hide cancels it.
 Prop = Literal[

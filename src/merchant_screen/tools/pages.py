@@ -11,6 +11,7 @@ __all__ = [
     "CONTENT_STATES",
     "ExtractedPage",
     "FormInfo",
+    "HiddenReason",
     "HiddenText",
     "Link",
     "PageState",
@@ -68,24 +69,28 @@ class FormInfo(_Frozen):
     has_password: bool = False
 
 
+# Why the extractor calls a run of text hidden (tools/hiding.py decides).
+HiddenReason = Literal[
+    "display_none",
+    "visibility_hidden",
+    "hidden_attribute",
+    "zero_size",
+    "offscreen",
+    "same_colour",
+    "transparent",
+    "clipped",
+    "html_comment",
+    "noscript",
+    "template",
+]
+
+
 class HiddenText(_Frozen):
     """Text present in the HTML but not shown to a visitor. A risk signal, never evidence."""
 
-    reason: Literal[
-        "display_none",
-        "visibility_hidden",
-        "hidden_attribute",
-        "aria_hidden",  # no longer produced (aria-hidden hides nothing from a person);
-        # kept so that snapshots recorded before still load
-        "zero_size",
-        "offscreen",
-        "same_colour",
-        "transparent",
-        "clipped",
-        "html_comment",
-        "noscript",
-        "template",
-    ]
+    # "aria_hidden" is no longer produced (aria-hidden hides nothing from a person); it is
+    # kept so that snapshots recorded before still load
+    reason: HiddenReason | Literal["aria_hidden"]
     text: str
 
 
