@@ -14,7 +14,8 @@ Three parts, each line ``{"text", "label": 1|0, "lang", "origin"}``:
   ("our reviewers", "AI-powered", "ignore the noise", "approved by the FDA", terms of
   service, robots.txt housekeeping comments);
 * ordinary sentences harvested from the development split of the ``core`` and ``fresh``
-  corpora (every text source the detector reads), leaving out cases tagged ``injection``.
+  corpora (every text source the detector reads), leaving out cases tagged ``injection``;
+  each also lists the ``sites`` it was found on (for folds grouped by site).
 
 The held-out set (``evals/injection/heldout.jsonl``) was written before this file and is
 never read here.
@@ -300,6 +301,66 @@ HAND_BENIGN: dict[str, list[str]] = {
         "The assistant manager will contact you about your return.",
         "Agents and distributors wanted in Scandinavia.",
         "Classifier pumps for aquariums up to 200 litres.",
+        # Look-alikes added for whole-site false positives (written from general knowledge):
+        # people and products named like automated readers, and directives aimed at people.
+        "Book with a travel agent who knows the islands.",
+        "Our travel agents can arrange flights, transfers and insurance.",
+        "Ask your insurance agent whether the policy covers flood damage.",
+        "Contact our sales agents for trade pricing.",
+        "Cleaning agent for stainless steel, safe on food surfaces.",
+        "Contains no bleaching agents or optical brighteners.",
+        "2.0 litre diesel, 6-speed automatic, full service history.",
+        "Automatic transmission, air conditioning and cruise control.",
+        "Automatic, 42 mm case, sapphire crystal.",
+        "Self-winding automatic movement with a 40-hour power reserve.",
+        "Automatic, customisable receipts for every donation.",
+        "Automatic renewal can be switched off in your account.",
+        "Approve your order in the app to complete the payment.",
+        "We send you the proof for you to approve before printing.",
+        "You approve every design before it goes to production.",
+        "Drafts you can edit and approve before they are published.",
+        "Once your application is approved, your card arrives in 5 days.",
+        "Get an instant decision on finance; if approved, pay in monthly instalments.",
+        "Our reviewers rate every hotel on cleanliness, location and value.",
+        "Most reviewers say the jacket runs small; consider a size up.",
+        "The reviewer bought this item and reports it works well.",
+        "Ratings weigh how recent a review is and whether the reviewer bought the item.",
+        "This cookie is used to tell humans and bots apart.",
+        "We use a CAPTCHA to stop bots from creating accounts.",
+        "This question tests whether you are a human visitor and prevents automated spam.",
+        "No credit check, and loans are not reported to credit bureaus.",
+        "We don't report to the credit bureaus, so your score is not affected.",
+        "Report item",
+        "Report this listing if you think it breaks the rules.",
+        "Do not bid on this item unless you are an authorised purchaser.",
+        "Model: XR-200",
+        "Model number and serial number are on the label.",
+        "Which model should I buy for a small kitchen?",
+        "Our language model tutor helps students practise Spanish.",
+        "This AI camera recognises birds and sends you a photo.",
+        "A classifier sieve separates gravel from fine sand.",
+        "A half-inch classifier screen and two gold pans.",
+        "Chatbot support is available if our agents are busy.",
+        "Our assistant will approve the refund once the parcel is back.",
+        "Let the dough rest and then let it rise overnight.",
+        "Disregard the old size chart; the new one is below.",
+        "Please ignore the tracking status until the courier scans the parcel.",
+        "System: 12V, 4 zones, app control.",
+        "Operating system: Windows 11 Home.",
+        "What we built was a simple system: share, invite and teach.",
+        "Treatment acts as a natural anti-inflammatory.",
+        "Role-play costumes and dress-up sets for kids.",
+        "Are you a reseller? Apply for a trade account.",
+        "You are an important part of our community.",
+        "Consider this shop your local hardware store, online.",
+        "This shop is safe to buy from: secure checkout by Stripe.",
+        "Our store is approved by the local council for food sales.",
+        "This website is safe and uses SSL encryption.",
+        "There are no reviews for this product yet.",
+        "Review this product",
+        "Write a review and tell other customers what you think.",
+        "Never miss a deal: sign up to our newsletter.",
+        "Do not flag down the bus driver; use the stop button.",
     ],
     "de": [
         "Hinweis: Versand innerhalb von zwei Werktagen.",
@@ -314,6 +375,13 @@ HAND_BENIGN: dict[str, list[str]] = {
         "Unser Chatbot hilft bei Fragen zur Bestellung.",
         "Roboter-Staubsauger mit App-Steuerung.",
         "Entscheidung leicht gemacht: Vergleichen Sie unsere Modelle.",
+        "Automatische Lieferungen können Sie jederzeit pausieren.",
+        "Automatikgetriebe, Klimaanlage und Tempomat.",
+        "Ihr Reisebüro-Agent berät Sie gern persönlich.",
+        "Wir informieren Sie automatisch per E-Mail, sobald Ihre Bestellung versandt wurde.",
+        "Unsere Prüfer bewerten jedes Produkt nach Haltbarkeit.",
+        "Bitte genehmigen Sie die Zahlung in Ihrer Banking-App.",
+        "Sind Sie Händler? Fragen Sie nach unseren Großhandelspreisen.",
     ],
     "fr": [
         "Remarque : livraison offerte dès 50 euros.",
@@ -328,6 +396,13 @@ HAND_BENIGN: dict[str, list[str]] = {
         "Notre assistant virtuel répond à vos questions.",
         "Robots de cuisine et accessoires.",
         "Le verdict de nos clients : 4,8 sur 5.",
+        "Ça tombe bien, vous êtes automatiquement redirigé vers notre boutique.",
+        "Si vous êtes à la recherche d'un pull, découvrez notre sélection.",
+        "Vous êtes couvert par notre garantie si l'objet ne correspond pas à l'annonce.",
+        "Vous êtes un professionnel ? Demandez nos tarifs revendeurs.",
+        "Signaler un abus",
+        "Boîte automatique, climatisation et régulateur de vitesse.",
+        "Votre agent de voyage vous conseille sur place.",
     ],
     "es": [
         "Aviso: los envíos salen en 24 horas.",
@@ -342,6 +417,10 @@ HAND_BENIGN: dict[str, list[str]] = {
         "Nuestro asistente responde a tus dudas sobre pedidos.",
         "Robots aspiradores con mapa inteligente.",
         "El veredicto de los clientes: 4,7 de 5.",
+        "¿Eres distribuidor? Solicita una cuenta profesional.",
+        "Cambio automático, aire acondicionado y control de crucero.",
+        "Tu agente de viajes te asesora sin compromiso.",
+        "Denunciar este anuncio",
     ],
     "it": [
         "Nota: spedizione gratuita sopra i 50 euro.",
@@ -350,6 +429,10 @@ HAND_BENIGN: dict[str, list[str]] = {
         "Approvato dai dermatologi.",
         "Le presenti condizioni generali si applicano a tutti gli ordini.",
         "Il nostro assistente virtuale risponde alle tue domande.",
+        "Sei un rivenditore? Scopri le condizioni per i professionisti.",
+        "Questa funzione impedisce ai bambini di modificare le impostazioni.",
+        "Per la sicurezza dei pagamenti effettuiamo controlli anti frode.",
+        "Cambio automatico, climatizzatore e cruise control.",
     ],
     "nl": [
         "Let op: verzending binnen twee werkdagen.",
@@ -362,19 +445,22 @@ HAND_BENIGN: dict[str, list[str]] = {
 }
 
 
-def _composed() -> Iterator[tuple[str, str]]:
+def _composed() -> Iterator[tuple[str, str, str]]:
     rng = random.Random(7)
     for lang, addressees in ADDRESSEES.items():
         for addressee in addressees:
             for directive in rng.sample(DIRECTIVES[lang], k=min(4, len(DIRECTIVES[lang]))):
                 sep = rng.choice([": ", ", ", " - ", ": "])
                 text = f"{addressee}{sep}{directive}."
-                yield lang, text[0].upper() + text[1:]
+                yield lang, text[0].upper() + text[1:], addressee
 
 
-def _harvest() -> list[tuple[str, str]]:
-    """Sentences of every text source of the dev-split pages (no injection cases)."""
+def _harvest() -> list[tuple[str, str, list[str]]]:
+    """Sentences of every text source of the dev-split pages (no injection cases), each with
+    the sites (``corpus/case id``) it occurs on, so site-level measurement can leave a whole
+    site out of a fit (``injection_sites.py``)."""
     found: dict[str, str] = {}
+    sites: dict[str, set[str]] = {}
     for corpus in CORPORA:
         dataset = load_dataset(ROOT / "evals" / "datasets" / corpus)
         for case in dataset.cases:
@@ -388,18 +474,25 @@ def _harvest() -> list[tuple[str, str]]:
                         for unit in block:
                             if len(unit.split()) >= 2:
                                 found.setdefault(unit, page.language or "")
+                                sites.setdefault(unit, set()).add(f"{corpus}/{case.id}")
     ordered = sorted(found, key=lambda t: hashlib.sha256(t.encode()).hexdigest())
-    return [(found[t], t) for t in ordered[:HARVEST_LIMIT]]
+    return [(found[t], t, sorted(sites[t])) for t in ordered[:HARVEST_LIMIT]]
 
 
 def build() -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for lang, texts in HAND_ATTEMPTS.items():
         rows += [{"text": t, "label": 1, "lang": lang, "origin": "hand"} for t in texts]
-    rows += [{"text": t, "label": 1, "lang": lang, "origin": "composed"} for lang, t in _composed()]
+    rows += [
+        {"text": t, "label": 1, "lang": lang, "origin": "composed", "group": addressee}
+        for lang, t, addressee in _composed()
+    ]
     for lang, texts in HAND_BENIGN.items():
         rows += [{"text": t, "label": 0, "lang": lang, "origin": "hand"} for t in texts]
-    rows += [{"text": t, "label": 0, "lang": lang, "origin": "corpus"} for lang, t in _harvest()]
+    rows += [
+        {"text": t, "label": 0, "lang": lang, "origin": "corpus", "sites": where}
+        for lang, t, where in _harvest()
+    ]
     return rows
 
 

@@ -6,11 +6,13 @@ Run from the repository root::
     python evals/tools/injection_fit.py --check    # measure the shipped artifact, write the report
 
 Fitting reads only ``evals/injection/train.jsonl`` (built by ``injection_data.py``): a
-logistic regression (scikit-learn, liblinear, balanced classes) on the features of
-``merchant_screen.agent.injection_model.features``; the flagging threshold is chosen from
-out-of-fold probabilities on the training set (the lowest one that keeps out-of-fold share
-of ordinary sentences flagged at ``MAX_ORDINARY_FLAGGED``). The artifact is written to
-``src/merchant_screen/agent/injection_model.json``.
+logistic regression (scikit-learn, lbfgs, balanced classes) on the features of
+``merchant_screen.agent.injection_model.features``. The threshold and the report rule's
+``sure`` level are chosen on dev data only (``injection_sites.py``): whole core/fresh dev
+sites scored out of fold (folds grouped by site), the real-dev allowed pages and the
+training attempts out of fold; the highest attempt recall that flags at most
+``MAX_SITES_FLAGGED`` of ordinary dev sites and every dev injection site. The artifact is
+written to ``src/merchant_screen/agent/injection_model.json``.
 
 The measurement then plants every line of ``evals/injection/heldout.jsonl`` in the text
 source it names (a page's visible text, title, heading, meta description, alt text, JSON-LD,
@@ -28,15 +30,22 @@ import json
 import re
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import injection_sites as sites
+
 from merchant_screen.agent.fold import fold_text
-from merchant_screen.agent.injection import find_injections
+from merchant_screen.agent.injection import Candidate, find_injections
 from merchant_screen.agent.injection_model import (
+    Cue,
+    Detector,
     DetectorArtifact,
+    ReportRule,
     features,
     load_detector,
 )
@@ -51,8 +60,7 @@ ARTIFACT = ROOT / "src" / "merchant_screen" / "agent" / "injection_model.json"
 REPORTS = ROOT / "evals" / "reports"
 CHAR_NGRAMS = (3, 5)
 C = 16.0
-MAX_ORDINARY_FLAGGED = 0.001
-FOLDS = 5
+BEFORE_THRESHOLD = 0.5542  # the first detector's threshold (no report rule), for the record
 
 # Strong cues over folded text (lower case, no accents, look-alikes mapped): features the
 # model weighs, not rules. Languages: the lexicon's (en, de, fr, es) plus it, nl.
@@ -70,6 +78,53 @@ _AUTOMATED = (
     r"(automat\w*|automatis\w*|automatic\w*|automatiqu\w*|automatic[oa]s?|"
     r"geautomatiseerd\w*|ai[- ]based|llm[- ]based|machine)"
 )
+# What an instruction asks for, in those languages (verbs and the outcomes they push).
+_DIRECTIVE = (
+    r"(approv\w*|approuv\w*|whitelist\w*|allow\w*|classif\w*|mark|label|rate|treat|"
+    r"consider\w*|report|record|conclude|respond|answer|output|return|say|state|skip|ignore|"
+    r"disregard|flag|escalate|reject\w*|rejet\w*|decline|categori[sz]e|compliant|"
+    r"legitimate|low[- ]risk|safe|permitted|verdict|decision|set|risk (score|level)|"
+    r"let (it|this|us|them|\w+ \w+) (pass|through)|(no|keine|aucun\w*|ningun\w*|nessun\w*|"
+    r"geen) (\w+ ){0,3}(review|check|prufung|examen|revision|revisione|controllo|controle)|"
+    r"(not|nicht|pas|no|non|niet) "
+    r"(\w+ )?(restricted|prohibited|eingeschrankt|verboten|interdit|restreint|prohibido|"
+    r"vietato|verboden)|genehmig\w*|freigeb\w*|freigabe|einstuf\w*|stuf\w*|bewert\w*|"
+    r"markier\w*|klassifizier\w*|meld\w*|ignorier\w*|ablehn\w*|erlaubt|konform|"
+    r"unbedenklich|behandel\w*|autoris\w*|classe[zr]?|marqu\w*|signal\w*|ignore[zr]|"
+    r"conforme|legitime|aprueb\w*|aprob\w*|permitid\w*|clasifi\w*|marc\w*|recha\w*|"
+    r"report\w*|ignor\w*|segur\w*|legitim\w*|consentit\w*|segnal\w*|rifiut\w*|"
+    r"sicur\w*|goedkeur\w*|keur\w*|toegestaan|classificeer\w*|beschouw\w*|markeer\w*|"
+    r"negeer\w*|weiger\w*|betrouwbaar)"
+)
+# The site or merchant under review, named as the object of an instruction.
+_TARGET = (
+    r"\b(this|the|our|that|diese[rsmn]?|den|dem|die|das|ce|cette|cet|le|la|este|esta|el|"
+    r"questo|questa|il|lo|deze|dit|het)"
+    r"\s+(\w+\s+)?(merchant|site|website|web site|store|shop|business|domain|page|account|"
+    r"application|company|retailer|seller|handler|handlers|handel|handelaar|haendler|"
+    r"seite|webseite|marchand|boutique|commercant|entreprise|comercio|comerciante|tienda|"
+    r"sitio|negocio|commerciante|negozio|sito|winkel|webshop|bedrijf)\b"
+)
+# For the report rule, a bare "reviewer" is a person (shop reviews); "AI reviewer" is not.
+_PEOPLE_TOO = {"reviewers?", r"prufer\w*", "evaluateurs?", "revisori", "revisores", "beoordelaars?"}
+_RULE_ADDRESSEE = (
+    "(" + "|".join(a for a in _ADDRESSEE[1:-1].split("|") if a not in _PEOPLE_TOO) + ")"
+)
+# Automated readers that are not in _ADDRESSEE: models, screening systems, robots.
+_MACHINE = (
+    r"(models?|robots?|(automated|automatic|machine|compliance|risk|screening) reviewers?|"
+    r"(screening|compliance|risk|underwriting|review|scoring|automated|"
+    r"automatic|moderation|classification) (systems?|tools?|checkers?|engines?|software|"
+    r"pipelines?|robots?)|(prufsystem|bewertungssystem|systemes?|sistemas?|sistemi|"
+    r"systemen)\w*)"
+)
+# Cues of the report rule only (not features of the model): which sentences at or above the
+# threshold are reported is chosen on whole dev sites (``injection_sites.py``).
+RULE_CUES: dict[str, str] = {
+    "addressee": r"\b(" + _RULE_ADDRESSEE + r"|" + _MACHINE + r")\b",
+    "target": _TARGET,
+    "directive": r"\b" + _DIRECTIVE + r"\b",
+}
 CUES: dict[str, str] = {
     "override": (
         r"\b(ignore|disregard|forget|override|bypass|ignoriere\w*|vergiss|vergessen|ignorez|"
@@ -126,7 +181,7 @@ CUES: dict[str, str] = {
 class Fit:
     artifact: dict[str, Any]
     oof_recall: float
-    oof_benign_flagged: float
+    sites_flagged: float
     rows: int
 
 
@@ -134,65 +189,133 @@ def _load(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-def fit(train_path: Path = TRAIN) -> Fit:
-    """Fit on the training set; threshold from out-of-fold probabilities."""
-    import re as _re
+_COMPILED = tuple((name, re.compile(pattern)) for name, pattern in CUES.items())
 
+
+@cache
+def _features(text: str) -> dict[str, float]:
+    return features(fold_text(text), _COMPILED, CHAR_NGRAMS)
+
+
+def train(rows: Sequence[dict[str, Any]]) -> DetectorArtifact:
+    """A logistic regression on ``rows``; threshold 0.5 and no report rule yet."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
-
-    rows = _load(train_path)
-    cues = tuple((name, _re.compile(pattern)) for name, pattern in CUES.items())
-    x_dicts = [features(fold_text(r["text"]), cues, CHAR_NGRAMS) for r in rows]
-    y = [int(r["label"]) for r in rows]
-
-    def model() -> LogisticRegression:
-        return LogisticRegression(C=C, class_weight="balanced", solver="lbfgs", max_iter=5000)
-
-    oof = [0.0] * len(rows)
-    for train_idx, test_idx in StratifiedKFold(FOLDS, shuffle=True, random_state=0).split(
-        x_dicts, y
-    ):
-        vec = DictVectorizer()
-        xt = vec.fit_transform([x_dicts[i] for i in train_idx])
-        clf = model().fit(xt, [y[i] for i in train_idx])
-        probs = clf.predict_proba(vec.transform([x_dicts[i] for i in test_idx]))[:, 1]
-        for i, p in zip(test_idx, probs, strict=True):
-            oof[i] = float(p)
-    attempts = [oof[i] for i in range(len(rows)) if y[i] == 1]
-    benign = sorted((oof[i] for i in range(len(rows)) if y[i] == 0), reverse=True)
-    allowed = int(MAX_ORDINARY_FLAGGED * len(benign))
-    threshold = round(benign[allowed] + 1e-4, 4)
-    recall = sum(1 for p in attempts if p >= threshold) / len(attempts)
-    benign_flagged = sum(1 for p in benign if p >= threshold) / len(benign)
 
     vec = DictVectorizer()
-    clf = model().fit(vec.fit_transform(x_dicts), y)
+    x = vec.fit_transform([_features(r["text"]) for r in rows])
+    clf = LogisticRegression(C=C, class_weight="balanced", solver="lbfgs", max_iter=5000)
+    clf.fit(x, [int(r["label"]) for r in rows])
     weights = {
         name: round(float(w), 5)
         for name, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
         if abs(w) >= 0.01
     }
-    artifact = DetectorArtifact(
-        cues=[{"name": n, "pattern": p} for n, p in CUES.items()],  # type: ignore[misc]
+    return DetectorArtifact(
+        cues=[Cue(name=n, pattern=p) for n, p in CUES.items()],
         char_ngrams=CHAR_NGRAMS,
         intercept=round(float(clf.intercept_[0]), 5),
         weights=dict(sorted(weights.items())),
-        threshold=threshold,
-        fitted={
-            "training_set": str(train_path.relative_to(ROOT)),
-            "training_sha256": hashlib.sha256(train_path.read_bytes()).hexdigest()[:16],
-            "rows": len(rows),
-            "attempts": sum(y),
-            "model": f"logistic regression, lbfgs, C={C}, balanced classes",
-            "threshold_rule": "lowest with out-of-fold ordinary sentences flagged "
-            f"<= {MAX_ORDINARY_FLAGGED}",
-            "oof_recall": round(recall, 4),
-            "oof_benign_flagged": round(benign_flagged, 4),
-        },
+        threshold=0.5,
+        rule=ReportRule(cues=[Cue(name=n, pattern=p) for n, p in RULE_CUES.items()]),
     )
-    return Fit(artifact.model_dump(mode="json"), recall, benign_flagged, len(rows))
+
+
+def train_detector(rows: Sequence[dict[str, Any]]) -> Detector:
+    return Detector.from_artifact(train(rows), "sha256:fold")
+
+
+# The report rule's cue sets: an instruction (a directive) with someone or something to act
+# on it or upon (an automated addressee, the site itself, a system/role line, a verdict), an
+# override of instructions, or a persona aimed at the site or at an automated reader.
+CUE_SETS = [
+    ["directive", "addressee"], ["directive", "target"], ["directive", "role"],
+    ["directive", "verdict"], ["override"], ["persona", "target"], ["persona", "addressee"],
+]  # fmt: skip
+THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
+SURE = [1.0, 0.999, 0.99, 0.98]
+MAX_SITES_FLAGGED = 0.01
+
+
+@dataclass(frozen=True)
+class Choice:
+    threshold: float
+    sure: float
+    recall: float  # training attempts reported, out of fold
+    sites_flagged: int  # dev ordinary sites (out of fold) + real-dev allowed pages
+    sites: int
+    injection_sites: str  # dev injection sites flagged
+
+
+def choose_rule(
+    oof: sites.OutOfFold,
+    rows: Sequence[dict[str, Any]],
+    dev: list[sites.Site],
+    real: dict[str, list[Candidate]],
+    real_sites: list[sites.Site],
+) -> Choice:
+    """The (threshold, sure) with the highest out-of-fold recall of training attempts among
+    those flagging at most MAX_SITES_FLAGGED of ordinary dev sites and every dev injection
+    site; ties to fewer sites flagged, then the higher threshold."""
+
+    def hit(found: list[Candidate], t: float, sure: float) -> bool:
+        return any(c.score >= t and (c.score >= sure or any(set(n) <= set(c.cues)
+                   for n in CUE_SETS)) for c in found)  # fmt: skip
+
+    attempts = [i for i, r in enumerate(rows) if r["label"] == 1]
+    ordinary = [oof.sites[s.key] for s in dev if not s.injection]
+    ordinary += [real[s.key] for s in real_sites if s.decision == "allowed"]
+    injected = [oof.sites[s.key] for s in dev if s.injection]
+    options = []
+    for t in THRESHOLDS:
+        for sure in SURE:
+            recall = sum(hit(oof.rows[i], t, sure) for i in attempts) / len(attempts)
+            flagged = sum(hit(f, t, sure) for f in ordinary)
+            caught = sum(hit(f, t, sure) for f in injected)
+            options.append(Choice(t, sure, recall, flagged, len(ordinary),
+                                  f"{caught}/{len(injected)}"))  # fmt: skip
+    ok = [c for c in options if c.sites_flagged <= MAX_SITES_FLAGGED * c.sites
+          and c.injection_sites.split("/")[0] == c.injection_sites.split("/")[1]]  # fmt: skip
+    pool = ok or options
+    return max(pool, key=lambda c: (c.recall if ok else -c.sites_flagged,
+                                    -c.sites_flagged, c.threshold))  # fmt: skip
+
+
+def fit(train_path: Path = TRAIN) -> Fit:
+    """Fit on the training set; threshold and report rule chosen out of fold on dev data."""
+    rows = _load(train_path)
+    dev = sites.corpus_sites("core", "dev") + sites.corpus_sites("fresh", "dev")
+    oof = sites.out_of_fold(rows, dev, train_detector)
+    artifact = train(rows)
+    full = Detector.from_artifact(artifact, "sha256:full")
+    real_sites = sites.real_dev_sites()
+    real = {s.key: sites.site_hits(s, full) for s in real_sites}
+    choice = choose_rule(oof, rows, dev, real, real_sites)
+    attempts = [i for i, r in enumerate(rows) if r["label"] == 1]
+    before = sum(any(c.score >= BEFORE_THRESHOLD for c in oof.rows[i]) for i in attempts)
+    fitted = {
+        "training_set": str(train_path.relative_to(ROOT)),
+        "training_sha256": hashlib.sha256(train_path.read_bytes()).hexdigest()[:16],
+        "rows": len(rows),
+        "attempts": len(attempts),
+        "model": f"logistic regression, lbfgs, C={C}, balanced classes",
+        "threshold_rule": "highest out-of-fold recall of training attempts with at most "
+        f"{MAX_SITES_FLAGGED:.0%} of ordinary dev sites flagged (core/fresh dev sites out of "
+        "fold, grouped by site; real-dev allowed pages) and every dev injection site flagged",
+        "oof_recall": round(choice.recall, 4),
+        "dev_sites_flagged": f"{choice.sites_flagged}/{choice.sites}",
+        "dev_injection_sites_flagged": choice.injection_sites,
+        "real_dev_pages": len(real_sites),
+        "oof_recall_without_rule_at_0.5542": round(before / len(attempts), 4),
+    }
+    data = artifact.model_copy(update={
+        "threshold": choice.threshold,
+        "rule": artifact.rule.model_copy(update={"sure": choice.sure, "cue_sets": CUE_SETS}),
+        "fitted": fitted,
+    })  # fmt: skip
+    final = DetectorArtifact.model_validate(data.model_dump(mode="json"))
+    return Fit(final.model_dump(mode="json"), choice.recall, choice.sites_flagged / choice.sites,
+               len(rows))  # fmt: skip
 
 
 def write_artifact(data: dict[str, Any], path: Path = ARTIFACT) -> None:
@@ -256,44 +379,33 @@ def measure(heldout_path: Path = HELDOUT) -> dict[str, Any]:
     return {"rows": rows}
 
 
-def site_level(corpora: tuple[str, ...] = ("core", "fresh")) -> list[str]:
-    """Whole sites of the corpora's TEST split (never used for training): every HTML file,
-    robots.txt and sitemap comments scanned; share of injection / other sites flagged."""
-    from merchant_screen.evaluation.dataset import load_dataset
-
+def site_level(split: str = "test") -> list[str]:
+    """Whole sites of the corpora's ``split`` (test: never used for training or choices):
+    share of injection / other sites with at least one reported sentence."""
     lines = []
-    for corpus in corpora:
-        dataset = load_dataset(ROOT / "evals" / "datasets" / corpus)
+    for corpus in ("core", "fresh"):
         counts = {True: [0, 0], False: [0, 0]}
-        for case in dataset.cases:
-            if case.split != "test":
-                continue
-            site = dataset.path / "sites" / case.id
-            pages = [
-                extract_page(h.read_bytes(), case.url + h.relative_to(site).as_posix())
-                for h in sorted(site.rglob("*.html"))
-            ]
-            comments = []
-            robots = site / "robots.txt"
-            if robots.exists():
-                text = robots_comments(robots.read_text("utf-8", errors="replace"))
-                comments.append(
-                    SiteComment(url=case.url + "robots.txt", source="robots", text=text)
-                )
-            for xml in sorted(site.rglob("sitemap*.xml")):
-                comments += [
-                    SiteComment(url=case.url + xml.name, source="sitemap", text=t)
-                    for t in parse_sitemap(xml.read_bytes()).comments
-                ]
-            tagged = "injection" in case.tags
-            counts[tagged][0] += 1
-            counts[tagged][1] += bool(find_injections(pages, comments))
+        for site in sites.corpus_sites(corpus, split):
+            counts[site.injection][0] += 1
+            counts[site.injection][1] += bool(find_injections(site.pages, site.comments))
         (n_inj, hit_inj), (n_other, hit_other) = counts[True], counts[False]
         lines.append(
-            f"| {corpus} test | {hit_inj}/{n_inj} | {hit_other}/{n_other} "
+            f"| {corpus} {split} | {hit_inj}/{n_inj} | {hit_other}/{n_other} "
             f"({hit_other / max(n_other, 1):.1%}) |"
         )
     return lines
+
+
+# The first detector (sha256:99c4f2aea6940a28: threshold 0.5542, every sentence at or above it
+# reported), measured the same way, for the record.
+BEFORE = [
+    "| held-out attempts | 46/48 (96%) |",
+    "| held-out benign look-alikes | 4/49 (8%) |",
+    "| core test: injection sites / other sites | 3/3 / 3/47 (6.4%) |",
+    "| fresh test: injection sites / other sites | 5/5 / 10/152 (6.6%) |",
+    "| dev ordinary sites, out of fold (core+fresh) | 9/148 |",
+    "| real-dev allowed pages | 22/165 |",
+]
 
 
 def _rate(rows: list[dict[str, Any]]) -> str:
@@ -310,10 +422,12 @@ def render_report(result: dict[str, Any], version: str, fitted: dict[str, Any]) 
         "",
         f"Detector `{version}` (`src/merchant_screen/agent/injection_model.json`), fitted by "
         "`evals/tools/injection_fit.py` on `evals/injection/train.jsonl` "
-        f"({fitted.get('rows')} sentences, {fitted.get('attempts')} attempts); threshold "
-        f"{fitted.get('threshold')} chosen out of fold on the training set "
-        f"(recall {fitted.get('oof_recall')}, ordinary sentences flagged "
-        f"{fitted.get('oof_benign_flagged')}).",
+        f"({fitted.get('rows')} sentences, {fitted.get('attempts')} attempts). Threshold "
+        f"{fitted.get('threshold')} and report rule (sure {fitted.get('sure')}; cue sets "
+        f"{fitted.get('cue_sets')}) chosen on dev data only: {fitted.get('threshold_rule')}. "
+        f"Out of fold: training attempts reported {fitted.get('oof_recall')}, ordinary dev "
+        f"sites flagged {fitted.get('dev_sites_flagged')}, dev injection sites flagged "
+        f"{fitted.get('dev_injection_sites_flagged')}.",
         "",
         "Held-out set: `evals/injection/heldout.jsonl`, written before the first fit and never "
         "used to fit or choose anything. Each line is planted in the source it names and read "
@@ -333,6 +447,12 @@ def render_report(result: dict[str, Any], version: str, fitted: dict[str, Any]) 
         for value in sorted(Counter(r[key] for r in attempts)):
             lines.append(f"| {key} | {value} | {_rate([r for r in attempts if r[key] == value])} |")
     lines += [
+        "",
+        "## Before (the first detector, no report rule)",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        *BEFORE,
         "",
         "## Whole sites (test splits of the corpora, not used for training)",
         "",
@@ -362,13 +482,15 @@ def main(argv: list[str] | None = None) -> int:
         result = fit()
         write_artifact(result.artifact)
         print(f"fitted on {result.rows} rows: out-of-fold recall {result.oof_recall:.3f}, "
-              f"ordinary flagged {result.oof_benign_flagged:.4f}")  # fmt: skip
+              f"dev sites flagged {result.sites_flagged:.4f}")  # fmt: skip
     from merchant_screen.agent import injection_model
 
     injection_model.bundled_detector.cache_clear()
     detector = load_detector(ARTIFACT)
     measured = measure()
-    fitted = {**detector.artifact.fitted, "threshold": detector.threshold}
+    rule = detector.artifact.rule
+    fitted = {**detector.artifact.fitted, "threshold": detector.threshold, "sure": rule.sure,
+              "cue_sets": " / ".join("+".join(n) for n in rule.cue_sets)}  # fmt: skip
     report = render_report(measured, detector.version, fitted)
     out = REPORTS / f"injection-{date.today().isoformat()}.md"
     out.write_text(report, encoding="utf-8")

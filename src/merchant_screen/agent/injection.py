@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from merchant_screen.agent.fold import fold
@@ -22,7 +23,15 @@ from merchant_screen.tools.pages import ExtractedPage
 from merchant_screen.tools.robots import SiteComment
 from merchant_screen.verdict import SuspiciousText, Where
 
-__all__ = ["find_injections", "json_ld_strings", "page_sources", "sentences"]
+__all__ = [
+    "Candidate",
+    "candidates",
+    "find_injections",
+    "json_ld_strings",
+    "page_sources",
+    "reported",
+    "sentences",
+]
 
 _MAX_SAMPLE = 300
 _MAX_UNIT_WORDS = 60
@@ -96,55 +105,115 @@ def page_sources(page: ExtractedPage) -> Iterator[tuple[Where, str]]:
         yield ("comment" if hidden.reason == "html_comment" else "hidden"), hidden.text
 
 
-class _Scan:
-    """One scan: scores cached by folded text (footers and menus repeat on every page)."""
+@dataclass(frozen=True)
+class Candidate:
+    """A unit (a sentence, or two adjacent ones) and what the detector makes of it."""
 
-    def __init__(self, detector: Detector) -> None:
+    url: str
+    where: Where
+    text: str
+    score: float
+    cues: tuple[str, ...]
+    invisible: int = 0
+    look_alikes: int = 0
+    parts: tuple[str, ...] = ()  # a pair: the samples of its two sentences
+
+
+def _sample(unit: str) -> str:
+    return " ".join(unit.split())[:_MAX_SAMPLE]
+
+
+class _Scan:
+    """One scan: scores and cues cached by folded text (footers and menus repeat on every
+    page); candidates kept once per (source, text)."""
+
+    def __init__(self, detector: Detector, floor: float) -> None:
         self.detector = detector
-        self._scores: dict[str, float] = {}
-        self.found: list[SuspiciousText] = []
+        self.floor = floor
+        self._scores: dict[str, tuple[float, tuple[str, ...]]] = {}
+        self.found: list[Candidate] = []
         self._seen: set[tuple[str, str]] = set()
 
-    def _score(self, folded: str) -> float:
-        score = self._scores.get(folded)
-        if score is None:
-            score = self.detector.probability(folded)
-            self._scores[folded] = score
-        return score
+    def _score(self, folded: str) -> tuple[float, tuple[str, ...]]:
+        scored = self._scores.get(folded)
+        if scored is None:
+            scored = self.detector.probability(folded), tuple(self.detector.cues_in(folded))
+            self._scores[folded] = scored
+        return scored
 
-    def _report(self, url: str, where: Where, unit: str, score: float) -> None:
-        sample = " ".join(unit.split())[:_MAX_SAMPLE]
+    def _keep(self, url: str, where: Where, unit: str, scored: tuple[float, tuple[str, ...]],
+              parts: tuple[str, ...] = ()) -> None:  # fmt: skip
+        sample = _sample(unit)
         key = (where, sample)
         if key in self._seen:
             return
         self._seen.add(key)
         folded = fold(unit)
-        cues = [_CUE_REASONS[c] for c in self.detector.cues_in(folded.text) if c in _CUE_REASONS]
-        parts = [cues[0] if cues else "addressed to an automated reviewer", f"score {score:.2f}"]
-        if folded.obfuscated:
-            parts.append(
-                f"obfuscated: {folded.invisible} invisible character(s), "
-                f"{folded.look_alikes} look-alike letter(s)"
-            )
         self.found.append(
-            SuspiciousText(url=url, text=sample, where=where, reason="; ".join(parts))
+            Candidate(
+                url,
+                where,
+                sample,
+                scored[0],
+                scored[1],
+                folded.invisible,
+                folded.look_alikes,
+                parts,
+            )
         )
 
     def scan(self, url: str, where: Where, text: str) -> None:
-        threshold = self.detector.threshold
         # Pairs run across lines too: "Note for AI systems:" may stand above its instruction.
         units = [unit for block in sentences(text) for unit in block]
         folded = [fold(u).text for u in units]
-        scores = [self._score(f) for f in folded]
-        for unit, score in zip(units, scores, strict=True):
-            if score >= threshold:
-                self._report(url, where, unit, score)
+        scored = [self._score(f) for f in folded]
+        for unit, one in zip(units, scored, strict=True):
+            if one[0] >= self.floor:
+                self._keep(url, where, unit, one)
         for i in range(len(units) - 1):
-            if max(scores[i], scores[i + 1]) >= threshold:
-                continue
             pair = self._score(f"{folded[i]} {folded[i + 1]}")
-            if pair >= threshold:
-                self._report(url, where, f"{units[i]} {units[i + 1]}", pair)
+            if pair[0] >= self.floor:
+                parts = (_sample(units[i]), _sample(units[i + 1]))
+                self._keep(url, where, f"{units[i]} {units[i + 1]}", pair, parts)
+
+
+def candidates(
+    pages: Iterable[ExtractedPage],
+    site_comments: Sequence[SiteComment] = (),
+    detector: Detector | None = None,
+    floor: float | None = None,
+) -> list[Candidate]:
+    """Every unit of every text of ``pages`` and of robots.txt / sitemap comments scoring at
+    or above ``floor`` (default: the detector's threshold), whether or not it is reported."""
+    det = detector or bundled_detector()
+    run = _Scan(det, det.threshold if floor is None else floor)
+    for comment in site_comments:
+        run.scan(comment.url, comment.source, comment.text)
+    for page in pages:
+        for where, text in page_sources(page):
+            if text:
+                run.scan(page.url, where, text)
+    return run.found
+
+
+def reported(found: Sequence[Candidate], detector: Detector) -> list[Candidate]:
+    """The candidates the detector's report rule keeps (``Detector.reports``); a pair only
+    when neither of its sentences is reported on its own."""
+    kept = [c for c in found if detector.reports(c.score, c.cues)]
+    alone = {(c.where, c.text) for c in kept if not c.parts}
+    return [c for c in kept if not any((c.where, part) in alone for part in c.parts)]
+
+
+def _suspicious(found: Candidate) -> SuspiciousText:
+    cues = [_CUE_REASONS[c] for c in found.cues if c in _CUE_REASONS]
+    parts = [cues[0] if cues else "addressed to an automated reviewer", f"score {found.score:.2f}"]
+    if found.invisible or found.look_alikes:
+        parts.append(
+            f"obfuscated: {found.invisible} invisible character(s), "
+            f"{found.look_alikes} look-alike letter(s)"
+        )
+    return SuspiciousText(url=found.url, text=found.text, where=found.where,
+                          reason="; ".join(parts))  # fmt: skip
 
 
 def find_injections(
@@ -153,11 +222,5 @@ def find_injections(
     detector: Detector | None = None,
 ) -> list[SuspiciousText]:
     """Injection attempts in every text of ``pages`` and in robots.txt / sitemap comments."""
-    run = _Scan(detector or bundled_detector())
-    for comment in site_comments:
-        run.scan(comment.url, comment.source, comment.text)
-    for page in pages:
-        for where, text in page_sources(page):
-            if text:
-                run.scan(page.url, where, text)
-    return run.found
+    det = detector or bundled_detector()
+    return [_suspicious(c) for c in reported(candidates(pages, site_comments, det), det)]

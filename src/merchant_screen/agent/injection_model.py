@@ -16,14 +16,14 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from merchant_screen.errors import ConfigError
 
@@ -32,6 +32,7 @@ __all__ = [
     "Cue",
     "Detector",
     "DetectorArtifact",
+    "ReportRule",
     "bundled_detector",
     "features",
     "load_detector",
@@ -53,6 +54,21 @@ class Cue(_Strict):
     pattern: str
 
 
+class ReportRule(_Strict):
+    """Which sentences at or above the threshold are reported (chosen on whole dev sites).
+
+    A probability at or above ``sure`` is reported on its own; below it, a sentence is
+    reported only if it carries every cue of at least one of ``cue_sets`` (say an addressee
+    and a directive), named from the model's cues or the rule's own ``cues`` (regular
+    expressions over folded text that are not features of the model). No cue sets: every
+    sentence at or above the threshold is reported.
+    """
+
+    cues: list[Cue] = Field(default_factory=list)
+    sure: float = Field(default=1.0, ge=0, le=1)
+    cue_sets: list[list[str]] = Field(default_factory=list)
+
+
 class DetectorArtifact(_Strict):
     format: Literal["merchant-screen-injection/1"] = DETECTOR_FORMAT
     char_ngrams: tuple[int, int] = (3, 5)
@@ -60,7 +76,16 @@ class DetectorArtifact(_Strict):
     intercept: float
     weights: dict[str, float] = Field(description="feature name -> coefficient")
     threshold: float = Field(ge=0, le=1, description="P at or above which a sentence is flagged")
+    rule: ReportRule = Field(default_factory=ReportRule, description="which flagged are reported")
     fitted: dict[str, object] = Field(default_factory=dict, description="how it was trained")
+
+    @model_validator(mode="after")
+    def _rule_names_known_cues(self) -> DetectorArtifact:
+        known = {c.name for c in [*self.cues, *self.rule.cues]}
+        unknown = sorted({n for needed in self.rule.cue_sets for n in needed} - known)
+        if unknown:
+            raise ValueError(f"report rule names unknown cue(s): {', '.join(unknown)}")
+        return self
 
 
 def features(
@@ -95,15 +120,18 @@ class Detector:
     artifact: DetectorArtifact
     version: str
     _cues: tuple[tuple[str, re.Pattern[str]], ...] = field(default=(), repr=False)
+    _rule_cues: tuple[tuple[str, re.Pattern[str]], ...] = field(default=(), repr=False)
 
     @classmethod
     def from_artifact(cls, artifact: DetectorArtifact, version: str) -> Detector:
         cues = tuple((c.name, re.compile(c.pattern)) for c in artifact.cues)
-        return cls(artifact, version, cues)
+        rule_cues = tuple((c.name, re.compile(c.pattern)) for c in artifact.rule.cues)
+        return cls(artifact, version, cues, rule_cues)
 
     def cues_in(self, folded: str) -> list[str]:
-        """Names of the strong cues found in a folded sentence."""
-        return [name for name, pattern in self._cues if pattern.search(folded)]
+        """Names of the cues (the model's, then the report rule's) found in a folded
+        sentence."""
+        return [n for n, pattern in (*self._cues, *self._rule_cues) if pattern.search(folded)]
 
     def probability(self, folded: str) -> float:
         """P(the folded sentence addresses an automated reviewer)."""
@@ -117,6 +145,17 @@ class Detector:
     @property
     def threshold(self) -> float:
         return self.artifact.threshold
+
+    def reports(self, probability: float, cues: Sequence[str]) -> bool:
+        """Whether a sentence with this probability and these cues is reported
+        (the threshold, then the artifact's ``ReportRule``)."""
+        rule = self.artifact.rule
+        if probability < self.threshold:
+            return False
+        if probability >= rule.sure or not rule.cue_sets:
+            return True
+        have = set(cues)
+        return any(have.issuperset(needed) for needed in rule.cue_sets)
 
 
 def load_detector(path: Path | None = None) -> Detector:
@@ -133,7 +172,12 @@ def load_detector(path: Path | None = None) -> Detector:
         )
     except OSError as exc:
         raise ConfigError(f"cannot read {where}: {exc.strerror or exc}") from None
-    except (ValueError, ValidationError, re.error) as exc:
+    except ValidationError as exc:
+        first = [str(exc.errors()[0]["msg"])] if exc.errors() else []
+        raise ConfigError(
+            f"{where} is not a valid artifact: {first[0] if first else exc}"
+        ) from None
+    except (ValueError, re.error) as exc:
         first = str(exc).strip().splitlines()
         raise ConfigError(
             f"{where} is not a valid artifact: {first[0] if first else exc}"
