@@ -30,6 +30,7 @@ def candidate(text: str, terms: tuple[str, ...] = ("ammunition",)) -> Candidate:
         terms=list(terms),
         negatives=[],
         chrome=False,
+        line="",
     )
 
 

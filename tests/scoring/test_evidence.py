@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from merchant_screen.agent.adjudicate import quote_for
 from merchant_screen.policy.lexicon import compile_lexicon
 from merchant_screen.policy.loader import load_policy
 from merchant_screen.scoring.evidence import gather_evidence
@@ -101,3 +102,24 @@ def test_strong_terms_a_price_on_the_line_and_negations_are_counted() -> None:
     assert "ar-15" in weapons.strong_terms and features["strong_terms"] > 0
     assert weapons.offer_line and features["offer_line"] == 1.0
     assert 0 < features["negated_share"] < 1  # the FAQ line negates, the product line does not
+
+
+def test_the_line_to_quote_is_page_content_not_a_licence_line_in_every_footer() -> None:
+    """A footer licence line names more alcohol terms than the product line, but a line
+    repeated in every footer proves nothing about the page: quote the product line."""
+    licence = (
+        "<footer>State Liquor Board licence #41 - Harbor Wine &amp; Spirits, wine, beer "
+        "and liquor since 1987.</footer>"
+    )
+    pages = [
+        extract_page(f"<html><body><main>{main}</main>{licence}</body></html>".encode(), SITE + p)
+        for p, main in [
+            ("/", "<p>Good bottles, honestly priced.</p>"),
+            ("/about", "<p>Family owned.</p>"),
+            ("/whisky", "<h1>Islay</h1><p>Islay single malt whisky, 12 year, $64.</p>"),
+        ]
+    ]
+    alcohol = gather_evidence(LEXICON, pages).categories["alcohol"]
+    whisky = next(c for c in alcohol.passages if c["url"] == SITE + "/whisky")
+    assert whisky["line"] == "Islay single malt whisky, 12 year, $64."
+    assert quote_for(whisky) == whisky["line"]

@@ -53,10 +53,14 @@ def pick_questions(candidates: list[Candidate], limit: int) -> list[Candidate]:
 
 
 def quote_for(candidate: Candidate, model_quote: str = "") -> str:
-    """The model's quote if it is in the passage, else the passage line holding the most
-    lexicon terms (cut at 300 characters on a word boundary)."""
+    """The model's quote if it is in the passage, else the passage's best line (main content
+    before chrome, then the most lexicon hits; see ``gather_evidence``), else the line holding
+    the most lexicon terms (cut at 300 characters on a word boundary)."""
     if model_quote and find_quote(model_quote, candidate["text"]):
         return model_quote
+    best = candidate.get("line", "")
+    if best:
+        return best if len(best) <= 300 else best[:300].rsplit(" ", 1)[0]
     lines = [line.strip() for line in candidate["text"].split("\n") if line.strip()]
     if not lines:
         return ""

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 
 from merchant_screen.errors import ScreenError
 from merchant_screen.tools.pages import ExtractedPage
-from merchant_screen.tools.text import find_quote, normalise_for_match
+from merchant_screen.tools.text import MIN_QUOTE_CHARS, find_quote, normalise_for_match
 from merchant_screen.tools.urls import dedupe_key
 from merchant_screen.verdict import Evidence, RejectedEvidence
 
 __all__ = ["Claim", "PageIndex", "VerifiedClaim", "verify_claims"]
 
-MIN_QUOTE_CHARS = 12
 MAX_QUOTE_CHARS = 600
 
 

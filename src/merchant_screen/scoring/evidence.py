@@ -23,6 +23,7 @@ from typing import TypedDict
 from merchant_screen.policy.lexicon import Hit, Lexicon, find_hits, passages_for, score_categories
 from merchant_screen.tools.coverage import PRICE, offers_products, page_kinds
 from merchant_screen.tools.pages import ExtractedPage
+from merchant_screen.tools.text import MIN_QUOTE_CHARS, normalise_for_match
 
 __all__ = [
     "LEGAL_KINDS",
@@ -54,6 +55,7 @@ class Candidate(TypedDict):
     terms: list[str]
     negatives: list[str]
     chrome: bool  # every hit of it stands in nav/header/footer or in text repeated site-wide
+    line: str  # the passage's line with the most hits, main-content lines before chrome ones
 
 
 @dataclass
@@ -109,6 +111,29 @@ def _line_at(text: str, position: int) -> str:
     return text[start : end if end != -1 else len(text)].strip()
 
 
+def _best_line(text: str, hits: Sequence[Hit], chrome_at: dict[tuple[str, int], bool]) -> str:
+    """The line to quote for a passage: one long enough to verify, then main content before
+    nav/footer/site-wide lines (a licence line in every footer names the category but proves
+    nothing about the page), then the most hits, then one with a price (an offer), then the
+    heaviest, then the longest."""
+    lines: dict[str, tuple[bool, int, float]] = {}
+    for hit in hits:
+        line = _line_at(text, hit.start)
+        main, count, weight = lines.get(line, (False, 0, 0.0))
+        lines[line] = (
+            main or not chrome_at[hit.category, hit.start],
+            count + 1,
+            weight + hit.weight,
+        )
+
+    def rank(line: str) -> tuple[bool, bool, int, bool, float, int]:
+        main, count, weight = lines[line]
+        quotable = len(normalise_for_match(line)) >= MIN_QUOTE_CHARS
+        return quotable, main, count, PRICE.search(line) is not None, weight, min(len(line), 300)
+
+    return max(lines, key=rank) if lines else ""
+
+
 def gather_evidence(lexicon: Lexicon, pages: Iterable[ExtractedPage]) -> SiteEvidence:
     """One pass of the lexicon over the site's readable pages (in crawl order).
 
@@ -160,13 +185,14 @@ def gather_evidence(lexicon: Lexicon, pages: Iterable[ExtractedPage]) -> SiteEvi
                 continue
             seen_text.add(key)
             evidence = found[passage.category]
-            chrome = all(
-                chrome_at[passage.category, h.start]
+            mine = [
+                h
                 for h in hits
                 if h.category == passage.category
                 and not h.negative
                 and passage.start <= h.start < passage.end
-            )
+            ]
+            chrome = all(chrome_at[passage.category, h.start] for h in mine)
             if not chrome:
                 evidence.main_passages += 1
                 evidence.negative_passages += bool(passage.negatives)
@@ -180,6 +206,7 @@ def gather_evidence(lexicon: Lexicon, pages: Iterable[ExtractedPage]) -> SiteEvi
                     terms=list(passage.terms),
                     negatives=list(passage.negatives),
                     chrome=chrome,
+                    line=_best_line(page.text, mine, chrome_at),
                 )
             )
     for category, score in score_categories(site_hits).items():

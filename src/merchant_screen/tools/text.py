@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 __all__ = [
+    "MIN_QUOTE_CHARS",
     "collapse_ws",
     "find_quote",
     "guess_language",
@@ -77,6 +78,10 @@ def _fold_word(word: str) -> str:
     if word.isascii():
         return word.lower()
     return "".join(_fold(word[start:end]) for start, end in _segments(word))
+
+
+# A shorter quote proves nothing (a heading, a menu word); evidence verification refuses it.
+MIN_QUOTE_CHARS = 12
 
 
 @lru_cache(maxsize=256)
