@@ -5,9 +5,10 @@ carries from them).
     python evals/tools/redact_run.py evals/reports/<run>
 
 Rewrites ``results.jsonl`` in place — labelled quotes, finding quotes, rejected quotes,
-business summary, page titles and the injection / hidden-text samples are removed; labels,
-decisions, categories, scores, features, model probabilities, usage and versions stay — and
-renders ``report.md`` / ``report.html`` again from the redacted rows.
+business summary, page titles and the injection, hidden-text, hidden-policy and hidden-offer
+samples are removed; labels, decisions, categories, scores, features, model probabilities,
+usage and versions stay — and renders ``report.md`` / ``report.html`` again from the
+redacted rows.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def redact_verdict(verdict: dict[str, Any]) -> dict[str, Any]:
     for page in (verdict.get("crawl") or {}).get("pages") or []:
         page["title"] = ""
     signals = verdict.get("signals") or {}
-    for key in ("injection", "hidden_text_samples"):
+    for key in ("injection", "hidden_text_samples", "hidden_policy_text", "hidden_offers"):
         for sample in signals.get(key) or []:
             sample["text"] = REDACTED
     signals["declared_mismatch_reason"] = REDACTED if signals.get("declared_mismatch") else ""
