@@ -478,9 +478,8 @@ def decide_verdict(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
     )
     # Over the final crawl (agent tools may have added pages): hidden text never makes a
     # finding, but hidden text that reads as a policy category sends the verdict to review.
-    hidden_policy = hidden_policy_passages(
-        ctx.lexicon, ctx.policy, (p.page for p in crawl_result.pages if p.page is not None)
-    )
+    pages = [p.page for p in crawl_result.pages if p.page is not None]
+    hidden_policy = hidden_policy_passages(ctx.lexicon, ctx.policy, pages)
     signals = signals.model_copy(
         update={
             "partial": bool(partial),
@@ -493,9 +492,7 @@ def decide_verdict(state: ScreenState, runtime: Ctx) -> dict[str, Any]:
                 else {}
             ),
             "hidden_policy_text": hidden_policy,
-            "hidden_offers": hidden_offers(
-                p.page for p in crawl_result.pages if p.page is not None
-            ),
+            "hidden_offers": hidden_offers(pages),
         }
     )
     ctx.trace.emit(
