@@ -56,6 +56,7 @@ from merchant_screen.tools.sitemap import parse_sitemap
 ROOT = Path(__file__).resolve().parents[2]
 TRAIN = ROOT / "evals" / "injection" / "train.jsonl"
 HELDOUT = ROOT / "evals" / "injection" / "heldout.jsonl"
+HELDOUT_2 = ROOT / "evals" / "injection" / "heldout2.jsonl"
 ARTIFACT = ROOT / "src" / "merchant_screen" / "agent" / "injection_model.json"
 REPORTS = ROOT / "evals" / "reports"
 CHAR_NGRAMS = (3, 5)
@@ -78,6 +79,14 @@ _AUTOMATED = (
     r"(automat\w*|automatis\w*|automatic\w*|automatiqu\w*|automatic[oa]s?|"
     r"geautomatiseerd\w*|ai[- ]based|llm[- ]based|machine)"
 )
+# A word of the page given another meaning ("'rounds' here refers to golf").
+_REDEFINE = (
+    r"((['\"][^'\"]{1,30}['\"]|\b(words?|terms?|mentions?|references?|wort|begriff|mot|terme|"
+    r"palabra|termino|parola|termine|woord|term)\b)[^.]{0,40}\b(means|mean|refers? to|"
+    r"stands? for|bedeutet|bezeichnet|steht fur|signifie|designe|significa|se refiere a|"
+    r"si riferisce a|betekent|verwijst naar)\b|\b((read|understood|interpreted|understand "
+    r"(it|them)) as|interpret [^.]{0,30} as)\b)"
+)
 # What an instruction asks for, in those languages (verbs and the outcomes they push).
 _DIRECTIVE = (
     r"(approv\w*|approuv\w*|whitelist\w*|allow\w*|classif\w*|mark|label|rate|treat|"
@@ -85,7 +94,8 @@ _DIRECTIVE = (
     r"disregard|flag|escalate|reject\w*|rejet\w*|decline|categori[sz]e|compliant|"
     r"legitimate|low[- ]risk|safe|permitted|verdict|decision|set|risk (score|level)|"
     r"let (it|this|us|them|\w+ \w+) (pass|through)|(no|keine|aucun\w*|ningun\w*|nessun\w*|"
-    r"geen) (\w+ ){0,3}(review|check|prufung|examen|revision|revisione|controllo|controle)|"
+    r"geen) (\w+ ){0,3}(review|check|screening|assessment|verification|prufung|examen|revision|"
+    r"revisione|controllo|controle|controles|controlli)|"
     r"(not|nicht|pas|no|non|niet) "
     r"(\w+ )?(restricted|prohibited|eingeschrankt|verboten|interdit|restreint|prohibido|"
     r"vietato|verboden)|genehmig\w*|freigeb\w*|freigabe|einstuf\w*|stuf\w*|bewert\w*|"
@@ -94,7 +104,12 @@ _DIRECTIVE = (
     r"conforme|legitime|aprueb\w*|aprob\w*|permitid\w*|clasifi\w*|marc\w*|recha\w*|"
     r"report\w*|ignor\w*|segur\w*|legitim\w*|consentit\w*|segnal\w*|rifiut\w*|"
     r"sicur\w*|goedkeur\w*|keur\w*|toegestaan|classificeer\w*|beschouw\w*|markeer\w*|"
-    r"negeer\w*|weiger\w*|betrouwbaar)"
+    r"negeer\w*|weiger\w*|betrouwbaar|" + _REDEFINE + r"|(need not|do not need to|"
+    r"don't need to|brauchen nicht|n'ont pas besoin de|no necesitan|non devono) (\w+ )?"
+    r"(review|check|screen|verify|assess|prufen|verifier|revisar|controllare)\w*|"
+    r"mention\w*|quote|cite|omit\w*|"
+    r"exclude|erwahn\w*|menciones|mencion\w*|menziona\w*|noem\w*|pre-?approved|"
+    r"pre-?cleared|vorab genehmigt|pre-?approuve\w*|preaprobad\w*)"
 )
 # The site or merchant under review, named as the object of an instruction.
 _TARGET = (
@@ -116,7 +131,17 @@ _MACHINE = (
     r"(screening|compliance|risk|underwriting|review|scoring|automated|"
     r"automatic|moderation|classification) (systems?|tools?|checkers?|engines?|software|"
     r"pipelines?|robots?)|(prufsystem|bewertungssystem|systemes?|sistemas?|sistemi|"
-    r"systemen)\w*)"
+    r"systemen)\w*|(kyb|kyc|aml|due diligence)( \w+)?( (checks?|checkers?|tools?|systems?|"
+    r"screening|reviews?))?|(automated|automatic|automatische\w*|automatiques?|automaticos?|"
+    r"automatici|geautomatiseerde) (checks?|assessments?|processing|systems?|tools?|readers?|"
+    r"screening|analysis|reviews?|prufung\w*|controles?|controlli)|non-human \w+|"
+    r"(if|when) you are (not )?(a )?(human|(an? )?(ai|bot|machine|model|program))|"
+    r"wenn (du|sie) kein mensch|si (vous|tu) n'(etes|es) pas (un )?humain|"
+    r"si no eres (un )?humano|se non sei (un )?umano|als je geen mens|"
+    r"whoever or whatever|wer oder was|(your|deine[mn]?|ton|votre|tu|tuo|je) (summary|report|"
+    r"analysis|assessment|verdict|output|evaluation|bericht|zusammenfassung|bewertung|"
+    r"rapport|resume|analyse|evaluation|informe|resumen|analisis|riassunto|rapporto|"
+    r"valutazione|verslag|samenvatting|beoordeling))"
 )
 # Cues of the report rule only (not features of the model): which sentences at or above the
 # threshold are reported is chosen on whole dev sites (``injection_sites.py``).
@@ -131,11 +156,18 @@ CUES: dict[str, str] = {
         r"oubliez|oublie|ignora\w*|olvida\w*|dimentica\w*|negeer|vergeet)\b.{0,60}?"
         r"\b(instructions?|prompts?|rules|guidelines|directions|anweisungen|instruktionen|"
         r"regeln|consignes|regles|instrucciones|reglas|istruzioni|regole|instructies|regels)\b"
+        r"|\b(ignore|disregard|forget|vergiss|oublie\w*|olvida\w*|dimentica\w*|vergeet)\b.{0,20}?"
+        r"\b(everything|anything|all( of)?( the)? (text|content)|alles|tout|todo|tutto)\b"
+        r"[^.;]{0,30}\b(above|before|previous\w*|so far|told|said|given|gesagt|dit|dicho|"
+        r"dijeron|detto|verteld|gezegd)\b"
     ),
+    "redefine": _REDEFINE,
     "role": (
         r"(^|[\s\[<(#*])(system|assistant|developer|admin|operator|systeme|sistema|systeem)"
         r"\s*(message|prompt|note)?\s*[\]>)]?\s*:|<\|im_start\|>|\[/?inst\]|<\|system\|>|"
-        r"</?system>|#+\s*(system|instruction)\b"
+        r"</?system>|#+\s*(system|instruction)\b|<\|(system|assistant|user|end)\|>|"
+        r"^\s*\[(system|assistant|developer)\]|^\s*(tool_?(result|output|call)|"
+        r"function_?(result|call)|config)\s*[:=]"
     ),
     "addressed": (
         r"\b(to|for|an|fur|a|pour|aux|a l'attention des|para|per|aan|voor|dear|hey|hello|hi|"
@@ -177,6 +209,18 @@ CUES: dict[str, str] = {
 }
 
 
+# The rule's cues are features of the model too, and so are the pairs the report rule asks
+# for: the model weighs "an addressee and a directive in one sentence" instead of only the
+# words around them.
+MODEL_CUES: dict[str, str] = CUES
+PAIR_CUES: dict[str, str] = {"addressee": RULE_CUES["addressee"],
+                             "directive": RULE_CUES["directive"]}  # fmt: skip
+CONJUNCTION_MAX_WORDS = 20
+CONJUNCTIONS: tuple[tuple[str, ...], ...] = (
+    ("directive", "addressee"), ("redefine", "addressee"), ("persona", "addressee"),
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Fit:
     artifact: dict[str, Any]
@@ -189,12 +233,15 @@ def _load(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-_COMPILED = tuple((name, re.compile(pattern)) for name, pattern in CUES.items())
+_COMPILED = tuple((name, re.compile(pattern)) for name, pattern in MODEL_CUES.items())
+_PAIRS = tuple((name, re.compile(pattern)) for name, pattern in PAIR_CUES.items())
 
 
 @cache
 def _features(text: str) -> dict[str, float]:
-    return features(fold_text(text), _COMPILED, CHAR_NGRAMS)
+    return features(
+        fold_text(text), _COMPILED, CHAR_NGRAMS, CONJUNCTIONS, CONJUNCTION_MAX_WORDS, _PAIRS
+    )
 
 
 def train(rows: Sequence[dict[str, Any]]) -> DetectorArtifact:
@@ -212,12 +259,17 @@ def train(rows: Sequence[dict[str, Any]]) -> DetectorArtifact:
         if abs(w) >= 0.01
     }
     return DetectorArtifact(
-        cues=[Cue(name=n, pattern=p) for n, p in CUES.items()],
+        cues=[Cue(name=n, pattern=p) for n, p in MODEL_CUES.items()],
+        pair_cues=[Cue(name=n, pattern=p) for n, p in PAIR_CUES.items()],
+        conjunctions=[list(group) for group in CONJUNCTIONS],
+        conjunction_max_words=CONJUNCTION_MAX_WORDS,
         char_ngrams=CHAR_NGRAMS,
         intercept=round(float(clf.intercept_[0]), 5),
         weights=dict(sorted(weights.items())),
         threshold=0.5,
-        rule=ReportRule(cues=[Cue(name=n, pattern=p) for n, p in RULE_CUES.items()]),
+        rule=ReportRule(
+            cues=[Cue(name=n, pattern=p) for n, p in RULE_CUES.items() if n not in PAIR_CUES]
+        ),
     )
 
 
@@ -231,6 +283,7 @@ def train_detector(rows: Sequence[dict[str, Any]]) -> Detector:
 CUE_SETS = [
     ["directive", "addressee"], ["directive", "target"], ["directive", "role"],
     ["directive", "verdict"], ["override"], ["persona", "target"], ["persona", "addressee"],
+    ["redefine", "addressee"], ["redefine", "target"],
 ]  # fmt: skip
 THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 19)]
 SURE = [1.0, 0.999, 0.99, 0.98]
@@ -348,14 +401,14 @@ def _page_html(source: str, text: str) -> str:
     return f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
 
 
-def scan_item(item: dict[str, Any]) -> list[Any]:
+def scan_item(item: dict[str, Any], detector: Detector | None = None) -> list[Any]:
     """``find_injections`` on one held-out line planted in its source, through the parsers."""
     source, text = item["source"], item["text"]
     url = "https://heldout.test/"
     if source == "robots":
         body = f"# {text}\nUser-agent: *\nDisallow: /cart\n"
         comment = SiteComment(url=url + "robots.txt", source="robots", text=robots_comments(body))
-        return find_injections([], [comment])
+        return find_injections([], [comment], detector)
     if source == "sitemap":
         xml = (
             '<?xml version="1.0"?><!-- ' + html.escape(text.replace("--", "-")) + " -->"
@@ -364,16 +417,16 @@ def scan_item(item: dict[str, Any]) -> list[Any]:
         )
         comments = parse_sitemap(xml.encode()).comments
         return find_injections([], [SiteComment(url=url + "sitemap.xml", source="sitemap",
-                                                text=c) for c in comments])  # fmt: skip
+                                                text=c) for c in comments], detector)  # fmt: skip
     page = extract_page(_page_html(source, text), url)
-    return find_injections([page])
+    return find_injections([page], (), detector)
 
 
-def measure(heldout_path: Path = HELDOUT) -> dict[str, Any]:
+def measure(heldout_path: Path = HELDOUT, detector: Detector | None = None) -> dict[str, Any]:
     items = _load(heldout_path)
     rows = []
     for item in items:
-        found = scan_item(item)
+        found = scan_item(item, detector)
         rows.append({**item, "flagged": bool(found), "where": sorted({f.where for f in found}),
                      "reason": found[0].reason if found else ""})  # fmt: skip
     return {"rows": rows}
@@ -396,16 +449,29 @@ def site_level(split: str = "test") -> list[str]:
     return lines
 
 
-# The first detector (sha256:99c4f2aea6940a28: threshold 0.5542, every sentence at or above it
-# reported), measured the same way, for the record.
+# Earlier detectors, measured the same way, for the record.
 BEFORE = [
-    "| held-out attempts | 46/48 (96%) |",
-    "| held-out benign look-alikes | 4/49 (8%) |",
-    "| core test: injection sites / other sites | 3/3 / 3/47 (6.4%) |",
-    "| fresh test: injection sites / other sites | 5/5 / 10/152 (6.6%) |",
-    "| dev ordinary sites, out of fold (core+fresh) | 9/148 |",
-    "| real-dev allowed pages | 22/165 |",
+    "| first (sha256:99c4f2aea6940a28, threshold 0.5542, no report rule) | 46/48 (96%) "
+    "| 4/49 (8%) | 3/3 / 3/47 | 5/5 / 10/152 | 9/148 + 22/165 real-dev |",
+    "| second (sha256:a28a6478dde174b2, threshold 0.6, report rule) | 44/48 (92%) "
+    "| 2/49 (4%) | 3/3 / 0/47 | 5/5 / 0/152 | 3/313 |",
 ]
+# The held-out sets: (path, what it is). The first was written before the first fit; its
+# misses were read when the second round of training lines and cues was written, so it is
+# no longer unseen. The second was written by someone who saw neither the detector nor its
+# data, after the second round was done, and measured once.
+HELDOUT_SETS = [
+    (HELDOUT, "written before the first fit; its four misses were read before the third "
+              "detector's new training lines and cues were written, so it is seen data now"),
+    (HELDOUT_2, "written afresh (100 attempts, 100 look-alikes, ten sources, six languages) "
+                "by a writer who saw neither the detector, its training data nor the first "
+                "set, after the third detector was fitted. Its one unseen measurement "
+                "(detector sha256:8001c9731f8855c7): attempts 78/100, look-alikes 5/100, the "
+                "previous detector 71/100 and 2/100. Its misses were then read and one bug "
+                "fixed (spelt-out words were merged across the wider gaps between words, so "
+                "all five spelt-out attempts were missed); the figures below are after that "
+                "fix and so on seen data"),
+]  # fmt: skip
 
 
 def _rate(rows: list[dict[str, Any]]) -> str:
@@ -413,12 +479,46 @@ def _rate(rows: list[dict[str, Any]]) -> str:
     return f"{hit}/{len(rows)} ({hit / len(rows):.0%})" if rows else "-"
 
 
-def render_report(result: dict[str, Any], version: str, fitted: dict[str, Any]) -> str:
+def _heldout_section(path: Path, note: str, result: dict[str, Any],
+                     previous: dict[str, Any] | None) -> list[str]:  # fmt: skip
     rows = result["rows"]
     attempts = [r for r in rows if r["label"] == "attempt"]
     benign = [r for r in rows if r["label"] == "benign"]
     lines = [
-        f"# Injection detector on the held-out set ({date.today().isoformat()})",
+        f"## Held-out set `{path.relative_to(ROOT)}`",
+        "",
+        f"{note.capitalize()}. Each line is planted in the source it names and read back "
+        "through the real extractor / robots / sitemap parsers and `find_injections`.",
+        "",
+        "| set | flagged | previous detector |",
+        "|---|---|---|",
+    ]
+    prev = previous["rows"] if previous else []
+    for label, name, mine in (("attempt", "attempts", attempts), ("benign", "benign look-alikes",
+                                                                 benign)):  # fmt: skip
+        theirs = _rate([r for r in prev if r["label"] == label]) if prev else "-"
+        lines.append(f"| {name} | {_rate(mine)} | {theirs} |")
+    lines += ["", "| group | value | flagged |", "|---|---|---|"]
+    for key in ("kind", "source", "lang"):
+        for value in sorted(Counter(r[key] for r in attempts)):
+            lines.append(f"| {key} | {value} | {_rate([r for r in attempts if r[key] == value])} |")
+    lines += ["", "Missed attempts:", ""]
+    lines += [f"- `{r['id']}` ({r['source']}, {r['lang']}, {r['kind']}): {r['text']}"
+              for r in attempts if not r["flagged"]] or ["(none)"]  # fmt: skip
+    lines += ["", "Benign look-alikes flagged:", ""]
+    lines += [f"- `{r['id']}` ({r['source']}, {r['lang']}): {r['text']} — {r['reason']}"
+              for r in benign if r["flagged"]] or ["(none)"]  # fmt: skip
+    return [*lines, ""]
+
+
+def render_report(
+    results: Sequence[tuple[Path, str, dict[str, Any], dict[str, Any] | None]],
+    version: str,
+    fitted: dict[str, Any],
+    previous_version: str | None = None,
+) -> str:
+    lines = [
+        f"# Injection detector on the held-out sets ({date.today().isoformat()})",
         "",
         f"Detector `{version}` (`src/merchant_screen/agent/injection_model.json`), fitted by "
         "`evals/tools/injection_fit.py` on `evals/injection/train.jsonl` "
@@ -429,31 +529,14 @@ def render_report(result: dict[str, Any], version: str, fitted: dict[str, Any]) 
         f"sites flagged {fitted.get('dev_sites_flagged')}, dev injection sites flagged "
         f"{fitted.get('dev_injection_sites_flagged')}.",
         "",
-        "Held-out set: `evals/injection/heldout.jsonl`, written before the first fit and never "
-        "used to fit or choose anything. Each line is planted in the source it names and read "
-        "back through the real extractor / robots / sitemap parsers and `find_injections`.",
+        "The previous detector"
+        + (f" (`{previous_version}`)" if previous_version else "")
+        + " is measured on the same lines in the same run.",
         "",
-        "| set | flagged |",
-        "|---|---|",
-        f"| attempts | {_rate(attempts)} |",
-        f"| benign look-alikes | {_rate(benign)} |",
-        "",
-        "## Attempts by kind, source and language",
-        "",
-        "| group | value | flagged |",
-        "|---|---|---|",
     ]
-    for key in ("kind", "source", "lang"):
-        for value in sorted(Counter(r[key] for r in attempts)):
-            lines.append(f"| {key} | {value} | {_rate([r for r in attempts if r[key] == value])} |")
+    for path, note, result, previous in results:
+        lines += _heldout_section(path, note, result, previous)
     lines += [
-        "",
-        "## Before (the first detector, no report rule)",
-        "",
-        "| measure | value |",
-        "|---|---|",
-        *BEFORE,
-        "",
         "## Whole sites (test splits of the corpora, not used for training)",
         "",
         "Every page file of each site plus its robots.txt / sitemap comments. A flagged "
@@ -462,13 +545,14 @@ def render_report(result: dict[str, Any], version: str, fitted: dict[str, Any]) 
         "| corpus | injection sites flagged | other sites flagged |",
         "|---|---|---|",
         *site_level(),
+        "",
+        "## Earlier detectors",
+        "",
+        "| detector | held-out 1 attempts | held-out 1 look-alikes | core test injection / "
+        "other sites | fresh test injection / other sites | dev ordinary sites |",
+        "|---|---|---|---|---|---|",
+        *BEFORE,
     ]
-    lines += ["", "## Missed attempts", ""]
-    lines += [f"- `{r['id']}` ({r['source']}, {r['lang']}): {r['text']}"
-              for r in attempts if not r["flagged"]] or ["(none)"]  # fmt: skip
-    lines += ["", "## Benign look-alikes flagged", ""]
-    lines += [f"- `{r['id']}` ({r['source']}, {r['lang']}): {r['text']} — {r['reason']}"
-              for r in benign if r["flagged"]] or ["(none)"]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
@@ -476,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--check", action="store_true", help="measure the shipped artifact, write the report"
+    )
+    parser.add_argument(
+        "--previous", type=Path, help="an earlier artifact to measure on the same lines"
     )
     args = parser.parse_args(argv)
     if not args.check:
@@ -487,15 +574,20 @@ def main(argv: list[str] | None = None) -> int:
 
     injection_model.bundled_detector.cache_clear()
     detector = load_detector(ARTIFACT)
-    measured = measure()
+    previous = load_detector(args.previous) if args.previous else None
+    results = [
+        (path, note, measure(path, detector), measure(path, previous) if previous else None)
+        for path, note in HELDOUT_SETS
+    ]
     rule = detector.artifact.rule
     fitted = {**detector.artifact.fitted, "threshold": detector.threshold, "sure": rule.sure,
               "cue_sets": " / ".join("+".join(n) for n in rule.cue_sets)}  # fmt: skip
-    report = render_report(measured, detector.version, fitted)
+    report = render_report(results, detector.version, fitted,
+                           previous.version if previous else None)  # fmt: skip
     out = REPORTS / f"injection-{date.today().isoformat()}.md"
     out.write_text(report, encoding="utf-8")
     print(f"wrote {out.relative_to(ROOT)}")
-    print(re.sub(r"(?s)\n## Attempts by kind.*", "", report))
+    print(report)
     return 0
 
 

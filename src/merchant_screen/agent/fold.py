@@ -5,13 +5,15 @@ zero-width characters, swaps Latin letters for Cyrillic or Greek look-alikes, or
 full-width forms. ``fold_text`` undoes that: NFKC, format characters (Unicode category Cf:
 zero-width space and joiners, soft hyphen, word joiner, bidi controls, tag characters) and
 fillers removed, combining marks dropped, look-alike letters mapped to the Latin letter they
-imitate, case folded, quotes and dashes unified, whitespace collapsed.
+imitate, case folded, quotes and dashes unified, whitespace collapsed, and words spelt out
+letter by letter ("i g n o r e", "a.p.p.r.o.v.e") joined back.
 
 The folded text is for detection only; what a verdict shows is always the original text.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -46,6 +48,11 @@ _QUOTES_DASHES = {
 # Letters of category Lo / Mn that render as nothing (Hangul fillers, the grapheme joiner).
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u034f\u2800")
 _TABLE = str.maketrans({**_LOOK_ALIKES, **_QUOTES_DASHES})
+# Four or more single letters with one separator between each: a word spelt out to dodge a
+# matcher. Sizes ("s m l xl") and initials ("a. b. smith") stay below four.
+# One separator throughout, so "a.p.p.r.o.v.e t.h.i.s" is two words even once the extractor
+# has collapsed the wider gap between them.
+_SPELT = re.compile(r"(?<!\w)[^\W\d_]([ .·_*-])(?:[^\W\d_]\1){2,}[^\W\d_](?!\w)")
 
 
 @dataclass(frozen=True)
@@ -85,8 +92,10 @@ def fold(text: str) -> Folded:
     look_alikes = sum(
         1 for i, c in enumerate(base) if c in _LOOK_ALIKES and _is_latin_word_context(base, i)
     )
-    folded = base.translate(_TABLE).casefold()
-    return Folded(" ".join(folded.split()), invisible, look_alikes)
+    # Spelt-out words are joined before whitespace is collapsed: "a u t o   r u n" keeps the
+    # wider gap between its words.
+    folded = _SPELT.sub(lambda m: re.sub(r"[ .·_*-]", "", m.group()), base.translate(_TABLE))
+    return Folded(" ".join(folded.casefold().split()), invisible, look_alikes)
 
 
 def fold_text(text: str) -> str:

@@ -2,8 +2,9 @@
 reviewer).
 
 A logistic regression over sparse features of one folded sentence (``agent.fold``): word
-unigrams and bigrams, character 3-5-grams inside words, and a few strong multilingual cues
-(regular expressions stored in the artifact itself, so the file alone defines the model).
+unigrams and bigrams, character 3-5-grams inside words, a few strong multilingual cues
+(regular expressions stored in the artifact itself, so the file alone defines the model) and
+conjunctions of cues (an addressee *and* a directive in one sentence).
 The artifact is JSON (never pickle); its version is ``sha256:`` + 16 hex of the file,
 recorded in every verdict's ``versions.injection``. ``evals/tools/injection_fit.py``
 rebuilds it from ``evals/injection/train.jsonl``. Inference is plain Python.
@@ -73,6 +74,15 @@ class DetectorArtifact(_Strict):
     format: Literal["merchant-screen-injection/1"] = DETECTOR_FORMAT
     char_ngrams: tuple[int, int] = (3, 5)
     cues: list[Cue]
+    pair_cues: list[Cue] = Field(
+        default_factory=list, description="cues that are features only inside conjunctions"
+    )
+    conjunctions: list[list[str]] = Field(
+        default_factory=list, description="groups of cue names: a feature when all are present"
+    )
+    conjunction_max_words: int = Field(
+        default=30, ge=1, description="conjunctions count only in sentences this short"
+    )
     intercept: float
     weights: dict[str, float] = Field(description="feature name -> coefficient")
     threshold: float = Field(ge=0, le=1, description="P at or above which a sentence is flagged")
@@ -81,17 +91,27 @@ class DetectorArtifact(_Strict):
 
     @model_validator(mode="after")
     def _rule_names_known_cues(self) -> DetectorArtifact:
-        known = {c.name for c in [*self.cues, *self.rule.cues]}
+        known = {c.name for c in [*self.cues, *self.pair_cues, *self.rule.cues]}
         unknown = sorted({n for needed in self.rule.cue_sets for n in needed} - known)
+        model = {c.name for c in [*self.cues, *self.pair_cues]}
+        unknown += sorted({n for group in self.conjunctions for n in group} - model)
         if unknown:
             raise ValueError(f"report rule names unknown cue(s): {', '.join(unknown)}")
         return self
 
 
 def features(
-    folded: str, cues: tuple[tuple[str, re.Pattern[str]], ...], char_ngrams: tuple[int, int]
+    folded: str,
+    cues: tuple[tuple[str, re.Pattern[str]], ...],
+    char_ngrams: tuple[int, int],
+    conjunctions: Sequence[Sequence[str]] = (),
+    conjunction_max_words: int = 30,
+    pair_cues: tuple[tuple[str, re.Pattern[str]], ...] = (),
 ) -> dict[str, float]:
-    """Sparse features of one folded sentence: the n-gram block L2-normalised, cues as 1.0.
+    """Sparse features of one folded sentence: the n-gram block L2-normalised, cues as 1.0,
+    and conjunctions of cues and ``pair_cues`` (``p:a+b``) as 1.0 in sentences of at most
+    ``conjunction_max_words`` words (an instruction is short; a long sentence naming a
+    "system" and a "set" is not one).
 
     Shared by inference and ``evals/tools/injection_fit.py``, so both see the same numbers.
     """
@@ -110,6 +130,13 @@ def features(
     for name, pattern in cues:
         if pattern.search(folded):
             out[f"r:{name}"] = 1.0
+    if conjunctions and len(words) <= conjunction_max_words:
+        present = {name for name, pattern in (*cues, *pair_cues) if pattern.search(folded)}
+    else:
+        present = set()
+    for group in conjunctions:
+        if present.issuperset(group):
+            out["p:" + "+".join(group)] = 1.0
     return out
 
 
@@ -121,24 +148,35 @@ class Detector:
     version: str
     _cues: tuple[tuple[str, re.Pattern[str]], ...] = field(default=(), repr=False)
     _rule_cues: tuple[tuple[str, re.Pattern[str]], ...] = field(default=(), repr=False)
+    _pair_cues: tuple[tuple[str, re.Pattern[str]], ...] = field(default=(), repr=False)
 
     @classmethod
     def from_artifact(cls, artifact: DetectorArtifact, version: str) -> Detector:
         cues = tuple((c.name, re.compile(c.pattern)) for c in artifact.cues)
         rule_cues = tuple((c.name, re.compile(c.pattern)) for c in artifact.rule.cues)
-        return cls(artifact, version, cues, rule_cues)
+        pair_cues = tuple((c.name, re.compile(c.pattern)) for c in artifact.pair_cues)
+        return cls(artifact, version, cues, rule_cues, pair_cues)
 
     def cues_in(self, folded: str) -> list[str]:
-        """Names of the cues (the model's, then the report rule's) found in a folded
-        sentence."""
-        return [n for n, pattern in (*self._cues, *self._rule_cues) if pattern.search(folded)]
+        """Names of the cues (the model's, its pair cues', then the report rule's) found in a
+        folded sentence."""
+        every = (*self._cues, *self._pair_cues, *self._rule_cues)
+        return list(dict.fromkeys(n for n, pattern in every if pattern.search(folded)))
 
     def probability(self, folded: str) -> float:
         """P(the folded sentence addresses an automated reviewer)."""
         a = self.artifact
         weights: Mapping[str, float] = a.weights
         z = a.intercept + sum(
-            weights.get(k, 0.0) * v for k, v in features(folded, self._cues, a.char_ngrams).items()
+            weights.get(k, 0.0) * v
+            for k, v in features(
+                folded,
+                self._cues,
+                a.char_ngrams,
+                a.conjunctions,
+                a.conjunction_max_words,
+                self._pair_cues,
+            ).items()
         )
         return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
 
