@@ -8,7 +8,6 @@ gets fresh graph state and a fresh run context, so nothing leaks between merchan
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import os
 import time
 import uuid
@@ -385,7 +384,12 @@ def screen(
     declared: Declared | dict[str, str] | str | None = None,
     trace_path: Path | None = None,
 ) -> Verdict:
-    """Blocking form of ``screen_async``; works inside or outside a running event loop."""
+    """Blocking form of ``screen_async``, for code with no event loop of its own.
+
+    Inside a running event loop (an async web handler, a notebook cell run by an event loop)
+    it would block that loop for the whole screen, so it refuses with a ``RuntimeError`` that
+    points to ``await screen_async(...)``.
+    """
     coro_args: dict[str, Any] = {
         "settings": settings,
         "declared": declared,
@@ -395,5 +399,7 @@ def screen(
         asyncio.get_running_loop()
     except RuntimeError:
         return asyncio.run(screen_async(url, **coro_args))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(lambda: asyncio.run(screen_async(url, **coro_args))).result()
+    raise RuntimeError(
+        "merchant_screen.screen() was called inside a running event loop and would block it; "
+        "use `await merchant_screen.screen_async(...)` there"
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -42,6 +43,28 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"merchant-screen {version('merchant-screen')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Screen a merchant's website against a prohibited / restricted-business policy."""
+
+
 # emoji=False: merchant text such as ":gun:" is shown as written, never as an emoji.
 stderr = Console(stderr=True, highlight=False, emoji=False)
 
@@ -188,9 +211,14 @@ def _register_subcommands() -> None:
 _register_subcommands()
 
 
+def _show_warning(message: Warning | str, category: type[Warning], *_: Any, **__: Any) -> None:
+    stderr.print(f"warning: {message}", markup=False, soft_wrap=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: maps ScreenError to one line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
+    warnings.showwarning = _show_warning  # one line each, e.g. a mistyped MERCHANT_SCREEN_*
     verbose = "-v" in args or "--verbose" in args
     try:
         code = app(args=args, standalone_mode=False)

@@ -3,16 +3,21 @@
 Defaults live in code. ``Settings.from_env()`` is the only place in the package that reads
 ``MERCHANT_SCREEN_*`` environment variables; the CLI starts from it and overrides the fields
 whose flags were given. Every field ``foo_bar`` has the variable ``MERCHANT_SCREEN_FOO_BAR``;
-tuple fields take a space-separated list.
+tuple fields take a space-separated list. A ``MERCHANT_SCREEN_*`` variable that names no
+setting is not silently dropped: ``from_env`` warns (``UnknownSettingWarning``) and names the
+closest valid variable. ``Settings(...)`` with a bad value raises ``ConfigError``.
 """
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import os
 import re
+import warnings
 from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -20,7 +25,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from merchant_screen.errors import ConfigError
 
-__all__ = ["ENV_PREFIX", "Settings", "default_data_dir"]
+__all__ = [
+    "ENV_PREFIX",
+    "Settings",
+    "UnknownSettingWarning",
+    "default_data_dir",
+    "unknown_variables",
+]
 
 ENV_PREFIX = "MERCHANT_SCREEN_"
 DEFAULT_USER_AGENT = (
@@ -28,6 +39,10 @@ DEFAULT_USER_AGENT = (
     "+https://github.com/merchant-screen/merchant-screen)"
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# The fields ``from_env`` read from the environment, so an error names their variable.
+_FROM_ENV: ContextVar[frozenset[str]] = ContextVar("settings_from_env", default=frozenset())
+# Variables under the prefix that are not settings: the test suite's own.
+_NOT_SETTINGS = (ENV_PREFIX + "TEST_",)
 # Fields that never enter the settings fingerprint (secrets, local paths, output switches).
 _NOT_FINGERPRINTED = frozenset(
     {"api_key", "cache_dir", "data_dir", "snapshot_dir", "verbose", "db", "worker_concurrency"}
@@ -135,6 +150,13 @@ class Settings(BaseModel):
             raise ValueError(f"must be an http:// or https:// URL, got {value[:80]!r}")
         return value
 
+    def __init__(self, **data: Any) -> None:
+        """Validated settings; a bad value is a one-line ``ConfigError``."""
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ConfigError(_one_line(exc, from_env=set(_FROM_ENV.get()))) from None
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``MERCHANT_SCREEN_*`` variables, then apply ``overrides``.
@@ -144,6 +166,8 @@ class Settings(BaseModel):
         for ``api_key`` only; it never selects a model.
         """
         source = os.environ if env is None else env
+        for message in unknown_variables(source):
+            warnings.warn(message, UnknownSettingWarning, stacklevel=2)
         values: dict[str, Any] = {}
         for name, field in cls.model_fields.items():
             raw = source.get(ENV_PREFIX + name.upper())
@@ -155,17 +179,15 @@ class Settings(BaseModel):
         given = {k: v for k, v in overrides.items() if v is not None}
         from_env = set(values) - set(given)
         values.update(given)
+        token = _FROM_ENV.set(frozenset(from_env))
         try:
             return cls(**values)
-        except ValidationError as exc:
-            raise ConfigError(_one_line(exc, from_env=from_env)) from None
+        finally:
+            _FROM_ENV.reset(token)
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with ``changes`` applied and validated."""
-        try:
-            return type(self)(**{**self.model_dump(), **changes})
-        except ValidationError as exc:
-            raise ConfigError(_one_line(exc, from_env=set())) from None
+        return type(self)(**{**self.model_dump(), **changes})
 
     @property
     def cache_path(self) -> Path:
@@ -180,6 +202,25 @@ class Settings(BaseModel):
         data = self.model_dump(mode="json", exclude=set(_NOT_FINGERPRINTED))
         blob = json.dumps(data, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+
+class UnknownSettingWarning(UserWarning):
+    """A ``MERCHANT_SCREEN_*`` environment variable that names no setting (a typo?)."""
+
+
+def unknown_variables(env: Mapping[str, str]) -> list[str]:
+    """One message per ``MERCHANT_SCREEN_*`` variable in ``env`` that names no setting, with
+    the closest valid variable when one is close."""
+    valid = sorted(ENV_PREFIX + name.upper() for name in Settings.model_fields)
+    messages = []
+    for key in sorted(env):
+        if not key.startswith(ENV_PREFIX) or key in valid or key.startswith(_NOT_SETTINGS):
+            continue
+        names = [v.removeprefix(ENV_PREFIX) for v in valid]
+        close = difflib.get_close_matches(key.removeprefix(ENV_PREFIX), names, n=1, cutoff=0.7)
+        hint = f"; did you mean {ENV_PREFIX}{close[0]}?" if close else ""
+        messages.append(f"{key} is not a merchant-screen setting and is ignored{hint}")
+    return messages
 
 
 def _parse_env(raw: str, annotation: Any) -> Any:

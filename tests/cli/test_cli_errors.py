@@ -7,16 +7,19 @@ import asyncio
 import contextlib
 import errno
 import json
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from merchant_screen import api
+from merchant_screen.errors import ConfigError
 from merchant_screen.evaluation.fixture_server import FixtureServer
 from merchant_screen.policy.loader import MAX_POLICY_BYTES
-from merchant_screen.settings import Settings
+from merchant_screen.settings import Settings, UnknownSettingWarning
 from merchant_screen.tools.snapshots import SnapshotStore
 from merchant_screen.verdict import Verdict
 from tests.cli.test_cli_crawl import run
@@ -337,3 +340,64 @@ def test_worker_refuses_non_finite_seconds(
     code, _, err = run(["worker", "--drain", "--model", "fake", "--db", db, flag, "nan"], capsys)
     assert code == 2
     assert one_line(err) == f"error: {flag} must be a finite number of seconds, not nan"
+
+
+def _cli(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    code = "from merchant_screen.cli import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_mistyped_setting_variable_is_a_one_line_warning(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MERCHANT_SCREEN_")}
+    env |= {"MERCHANT_SCREEN_MODLE": "fake", "MERCHANT_SCREEN_DATA_DIR": str(tmp_path)}
+    done = _cli(["crawl", "http://127.0.0.1:9/"], env)
+    lines = done.stderr.splitlines()
+    assert lines[0] == (
+        "warning: MERCHANT_SCREEN_MODLE is not a merchant-screen setting and is ignored; "
+        "did you mean MERCHANT_SCREEN_MODEL?"
+    )
+    assert lines[1:] == ["blocked: 127.0.0.1 is a loopback address"]
+
+
+def test_version_prints_one_line() -> None:
+    from importlib.metadata import version
+
+    done = _cli(["--version"], dict(os.environ))
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0,
+        f"merchant-screen {version('merchant-screen')}\n",
+        "",
+    )
+
+
+def test_unknown_variables_warn_from_the_library_too() -> None:
+    env = {
+        "MERCHANT_SCREEN_MAX_PAGE": "3",
+        "MERCHANT_SCREEN_ZZZ": "1",
+        "MERCHANT_SCREEN_TEST_PG_URL": "postgresql://x",  # the test suite's own
+        "MERCHANT_SCREEN_MODEL": "fake",
+    }
+    with pytest.warns(UnknownSettingWarning) as caught:
+        settings = Settings.from_env(env)
+    messages = sorted(str(w.message) for w in caught)
+    assert messages == [
+        "MERCHANT_SCREEN_MAX_PAGE is not a merchant-screen setting and is ignored; "
+        "did you mean MERCHANT_SCREEN_MAX_PAGES?",
+        "MERCHANT_SCREEN_ZZZ is not a merchant-screen setting and is ignored",
+    ]
+    assert settings.model == "fake" and settings.max_pages == Settings().max_pages
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"max_pages": 0}, "invalid setting: max-pages: Input should be greater than or equal"),
+        ({"model": 5}, "invalid setting: model"),
+    ],
+)
+def test_bad_settings_are_config_errors(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        Settings(**fields)  # type: ignore[arg-type]
+    assert "\n" not in str(caught.value)

@@ -1,3 +1,4 @@
+import asyncio
 import re
 from pathlib import Path
 from typing import Any
@@ -97,3 +98,49 @@ async def test_screener_refuses_bad_settings_and_bad_urls(tmp_path: Path) -> Non
                 await screener.screen(url)  # type: ignore[arg-type]
         with pytest.raises(InputError, match="declared must be"):
             await screener.screen("https://shop.test/", declared=3.5)  # type: ignore[arg-type]
+
+
+async def test_screen_refuses_to_block_a_running_event_loop(tmp_path: Path) -> None:
+    """Called from async code, the blocking form would freeze the caller's loop for the whole
+    screen: it refuses at once, naming the async form, and the loop keeps running."""
+    settings = Settings(data_dir=tmp_path, cache=False, llm_cache=False, model="fake")
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(tick())
+    await asyncio.sleep(0)
+    with pytest.raises(
+        RuntimeError, match=r"running event loop.*await merchant_screen\.screen_async"
+    ):
+        merchant_screen.screen("https://shop.test/", settings=settings)
+    await asyncio.sleep(0)
+    ticker.cancel()
+    assert ticks >= 2
+
+
+def test_readme_python_examples_run_as_pasted(tmp_path: Path) -> None:
+    """Every Python block of the README is a valid module (no top-level ``await``) that
+    names nothing it does not define or import."""
+    import ast
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert len(blocks) >= 2
+    for i, block in enumerate(blocks):
+        ast.parse(block)  # SyntaxError on a top-level await
+        path = tmp_path / f"example_{i}.py"
+        path.write_text(block, encoding="utf-8")
+    ruff = Path(sys.executable).parent / "ruff"
+    done = subprocess.run(
+        [str(ruff), "check", "--no-cache", "--isolated", "--select", "F821,F822,F823",
+         str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout
