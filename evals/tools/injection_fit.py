@@ -209,10 +209,9 @@ CUES: dict[str, str] = {
 }
 
 
-# The rule's cues are features of the model too, and so are the pairs the report rule asks
-# for: the model weighs "an addressee and a directive in one sentence" instead of only the
-# words around them.
-MODEL_CUES: dict[str, str] = CUES
+# The report rule's addressee and directive cues are too loose to be features alone (as such
+# they flagged 16 ordinary dev sites); the model weighs them only together, in one short
+# sentence ("an addressee and a directive"), as conjunctions.
 PAIR_CUES: dict[str, str] = {"addressee": RULE_CUES["addressee"],
                              "directive": RULE_CUES["directive"]}  # fmt: skip
 CONJUNCTION_MAX_WORDS = 20
@@ -233,7 +232,7 @@ def _load(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-_COMPILED = tuple((name, re.compile(pattern)) for name, pattern in MODEL_CUES.items())
+_COMPILED = tuple((name, re.compile(pattern)) for name, pattern in CUES.items())
 _PAIRS = tuple((name, re.compile(pattern)) for name, pattern in PAIR_CUES.items())
 
 
@@ -259,7 +258,7 @@ def train(rows: Sequence[dict[str, Any]]) -> DetectorArtifact:
         if abs(w) >= 0.01
     }
     return DetectorArtifact(
-        cues=[Cue(name=n, pattern=p) for n, p in MODEL_CUES.items()],
+        cues=[Cue(name=n, pattern=p) for n, p in CUES.items()],
         pair_cues=[Cue(name=n, pattern=p) for n, p in PAIR_CUES.items()],
         conjunctions=[list(group) for group in CONJUNCTIONS],
         conjunction_max_words=CONJUNCTION_MAX_WORDS,

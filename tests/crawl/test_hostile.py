@@ -18,6 +18,7 @@ from merchant_screen.tools.crawl import SiteCrawler, crawl_site, open_fetcher
 from merchant_screen.tools.pages import ExtractedPage
 from merchant_screen.tools.parsing import PageExtractor
 from tests.cli.test_cli_crawl import run
+from tests.sites import routed_settings
 
 HOST = "hostile.test"
 START = f"https://{HOST}/"
@@ -85,15 +86,8 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fixture
 
 @pytest.fixture
 def hostile_settings(hostile_server: FixtureServer, tmp_path: Path) -> Settings:
-    return Settings(
-        connect_to=tuple(hostile_server.connect_to()),
-        ca_bundle=hostile_server.ca_pem,
-        host_delay=0,
-        retry_max_wait=0,
-        request_timeout=5,
-        data_dir=tmp_path / "data",
-        cache=False,
-    )
+    # A longer request timeout than the shared routed settings: the bomb pages are megabytes.
+    return routed_settings(hostile_server, tmp_path).replace(request_timeout=5)
 
 
 async def test_bad_links_and_redirects_are_recorded_not_fatal(

@@ -130,10 +130,10 @@ def features(
     for name, pattern in cues:
         if pattern.search(folded):
             out[f"r:{name}"] = 1.0
-    if conjunctions and len(words) <= conjunction_max_words:
-        present = {name for name, pattern in (*cues, *pair_cues) if pattern.search(folded)}
-    else:
-        present = set()
+    if not conjunctions or len(words) > conjunction_max_words:
+        return out
+    present = {name for name, _ in cues if f"r:{name}" in out}
+    present.update(name for name, pattern in pair_cues if pattern.search(folded))
     for group in conjunctions:
         if present.issuperset(group):
             out["p:" + "+".join(group)] = 1.0

@@ -4,7 +4,7 @@ declared-vs-observed mismatches."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from merchant_screen.policy.lexicon import (
     Hit,
@@ -94,24 +94,18 @@ def hidden_policy_passages(
     floor = policy.thresholds.candidate_min_score
     if min_score is None:
         min_score = max(floor, HIDDEN_MIN_SCORE)
-    pages = list(pages)
-    shown = {_key(line) for page in pages for line in page.text.split("\n")}
     seen: set[str] = set()
     hits: list[Hit] = []
     found: list[tuple[str, str, Passage]] = []
-    for page in pages:
-        for hidden in page.hidden:
-            if hidden.reason in _NEVER_SHOWN:
-                continue
-            lines = [line for line in hidden.text.split("\n") if _key(line) not in shown]
-            text = "\n".join(lines)
-            key = _key(text)
-            if not key or key in seen:
-                continue
-            seen.add(key)
-            run_hits = find_hits(lexicon, text)
-            hits += run_hits
-            found += [(page.url, hidden.reason, p) for p in passages_for(run_hits, text)]
+    for url, reason, lines in _unshown_hidden_lines(pages, _NEVER_SHOWN):
+        text = "\n".join(lines)
+        key = _key(text)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        run_hits = find_hits(lexicon, text)
+        hits += run_hits
+        found += [(url, reason, p) for p in passages_for(run_hits, text)]
     out: list[HiddenPassage] = []
     for category, score in score_categories(hits).items():
         mine = sorted(
@@ -146,28 +140,33 @@ def hidden_offers(pages: Iterable[ExtractedPage], limit: int = 3) -> list[Suspic
     data, one of 165 real allowed pages holds one (a "similar products" carousel); no
     synthetic dev site does. Like hidden policy text, it can only send a verdict to review.
     """
-    pages = list(pages)
-    shown = {_key(line) for page in pages for line in page.text.split("\n")}
     seen: set[str] = set()
     out: list[SuspiciousText] = []
+    for url, reason, lines in _unshown_hidden_lines(pages, _NOT_HIDDEN_PROSE):
+        text = collapse_ws(" ".join(lines))
+        key = text.casefold()
+        if key in seen or not (PRICE.search(text) and BUY_CUE.search(text)):
+            continue
+        seen.add(key)
+        out.append(SuspiciousText(url=url, text=_excerpt(text), where="hidden", reason=reason))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _unshown_hidden_lines(
+    pages: Iterable[ExtractedPage], skip: frozenset[str]
+) -> Iterator[tuple[str, str, list[str]]]:
+    """(page URL, hiding reason, lines) of every hidden run whose reason is not in ``skip``,
+    without the lines that also stand in the visible text of some crawled page (a mobile
+    copy of the menu, a quick-view copy of a listed product hides nothing)."""
+    pages = list(pages)
+    shown = {_key(line) for page in pages for line in page.text.split("\n")}
     for page in pages:
         for hidden in page.hidden:
-            if hidden.reason in _NOT_HIDDEN_PROSE:
-                continue
-            lines = [line for line in hidden.text.split("\n") if _key(line) not in shown]
-            text = collapse_ws(" ".join(lines))
-            key = text.casefold()
-            if key in seen or not (PRICE.search(text) and BUY_CUE.search(text)):
-                continue
-            seen.add(key)
-            out.append(
-                SuspiciousText(
-                    url=page.url, text=_excerpt(text), where="hidden", reason=hidden.reason
-                )
-            )
-            if len(out) >= limit:
-                return out
-    return out
+            if hidden.reason not in skip:
+                lines = [line for line in hidden.text.split("\n") if _key(line) not in shown]
+                yield page.url, hidden.reason, lines
 
 
 def _key(text: str) -> str:
