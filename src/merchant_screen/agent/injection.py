@@ -137,7 +137,8 @@ class _Scan:
     def _score(self, folded: str) -> tuple[float, tuple[str, ...]]:
         scored = self._scores.get(folded)
         if scored is None:
-            scored = self.detector.probability(folded), tuple(self.detector.cues_in(folded))
+            probability, cues = self.detector.assess(folded)
+            scored = probability, tuple(cues)
             self._scores[folded] = scored
         return scored
 

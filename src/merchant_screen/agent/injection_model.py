@@ -17,7 +17,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -107,6 +107,7 @@ def features(
     conjunctions: Sequence[Sequence[str]] = (),
     conjunction_max_words: int = 30,
     pair_cues: tuple[tuple[str, re.Pattern[str]], ...] = (),
+    matched: Collection[str] | None = None,
 ) -> dict[str, float]:
     """Sparse features of one folded sentence: the n-gram block L2-normalised, cues as 1.0,
     and conjunctions of cues and ``pair_cues`` (``p:a+b``) as 1.0 in sentences of at most
@@ -114,7 +115,13 @@ def features(
     "system" and a "set" is not one).
 
     Shared by inference and ``evals/tools/injection_fit.py``, so both see the same numbers.
+    ``matched``: the names of the cues already found in ``folded`` (their patterns are then
+    not searched again).
     """
+
+    def found(name: str, pattern: re.Pattern[str]) -> bool:
+        return name in matched if matched is not None else pattern.search(folded) is not None
+
     words = _WORD.findall(folded)
     grams: set[str] = {f"w:{w}" for w in words}
     grams.update(f"b:{a}_{b}" for a, b in itertools.pairwise(words))
@@ -128,12 +135,12 @@ def features(
         value = 1 / math.sqrt(len(grams))
         out = dict.fromkeys(grams, value)
     for name, pattern in cues:
-        if pattern.search(folded):
+        if found(name, pattern):
             out[f"r:{name}"] = 1.0
     if not conjunctions or len(words) > conjunction_max_words:
         return out
     present = {name for name, _ in cues if f"r:{name}" in out}
-    present.update(name for name, pattern in pair_cues if pattern.search(folded))
+    present.update(name for name, pattern in pair_cues if found(name, pattern))
     for group in conjunctions:
         if present.issuperset(group):
             out["p:" + "+".join(group)] = 1.0
@@ -165,7 +172,13 @@ class Detector:
 
     def probability(self, folded: str) -> float:
         """P(the folded sentence addresses an automated reviewer)."""
+        return self.assess(folded)[0]
+
+    def assess(self, folded: str) -> tuple[float, list[str]]:
+        """P(the folded sentence addresses an automated reviewer) and the names of the cues
+        in it (``cues_in``), each cue pattern searched once."""
         a = self.artifact
+        cues = self.cues_in(folded)
         weights: Mapping[str, float] = a.weights
         z = a.intercept + sum(
             weights.get(k, 0.0) * v
@@ -176,9 +189,10 @@ class Detector:
                 a.conjunctions,
                 a.conjunction_max_words,
                 self._pair_cues,
+                matched=set(cues),
             ).items()
         )
-        return 1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))
+        return (1 / (1 + math.exp(-z)) if z >= 0 else math.exp(z) / (1 + math.exp(z))), cues
 
     @property
     def threshold(self) -> float:
